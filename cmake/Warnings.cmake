@@ -1,0 +1,15 @@
+function(twostep_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+    -Wno-sign-conversion)
+  if(TWOSTEP_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+if(TWOSTEP_SANITIZE)
+  add_compile_options(-fsanitize=${TWOSTEP_SANITIZE} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${TWOSTEP_SANITIZE})
+  if(TWOSTEP_SANITIZE MATCHES "undefined")
+    add_compile_options(-fno-sanitize-recover=undefined)
+  endif()
+endif()

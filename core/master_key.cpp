@@ -1,0 +1,134 @@
+// The master key file: 32 random bytes as base64url plus a newline, readable by its owner
+// only. Creation uses O_EXCL so two processes starting together cannot both write a key.
+#include "core/master_key.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/encoding.hpp"
+
+namespace twostep::core {
+namespace {
+
+constexpr std::size_t kKeySize = 32;
+// 43 base64url characters, a newline, and room to notice anything longer.
+constexpr std::size_t kMaxFileSize = 128;
+
+[[noreturn]] void fail_file(const std::filesystem::path& path, const std::string& what) {
+  throw ConfigError("master key " + path.string() + ": " + what);
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Closes a file descriptor when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A std::string holding key text that is wiped when it goes away.
+struct WipedString {
+  std::string text;
+  ~WipedString() { OPENSSL_cleanse(text.data(), text.size()); }
+};
+
+void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail_file(path, "cannot write: " + errno_text());
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// Makes the directory that will hold the key, private to the owner, if it is missing.
+void ensure_parent(const std::filesystem::path& path) {
+  const auto parent = path.parent_path();
+  if (parent.empty() || std::filesystem::exists(parent)) return;
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) fail_file(path, "cannot create directory " + parent.string() + ": " + ec.message());
+  std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
+}
+
+// Writes a fresh key; returns false when another process created the file first.
+bool create_key(const std::filesystem::path& path, const SecretBytes& key) {
+  ensure_parent(path);
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (fd.get() < 0) {
+    if (errno == EEXIST) return false;
+    fail_file(path, "cannot create: " + errno_text());
+  }
+  WipedString text{base64url_encode(key.view()) + "\n"};
+  write_all(fd.get(), text.text, path);
+  if (::fsync(fd.get()) != 0) fail_file(path, "cannot fsync: " + errno_text());
+  // Make the new directory entry durable too, so a crash cannot lose a key that has
+  // already sealed secrets.
+  const auto parent = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  Fd dir(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() >= 0) ::fsync(dir.get());
+  return true;
+}
+
+SecretBytes read_key(const std::filesystem::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) fail_file(path, "cannot open: " + errno_text());
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail_file(path, "cannot stat: " + errno_text());
+  if (!S_ISREG(st.st_mode)) fail_file(path, "is not a regular file");
+  if ((st.st_mode & 077) != 0) {
+    fail_file(path, "is accessible by group or others; run chmod 600 on it");
+  }
+  WipedString text;
+  text.text.resize(kMaxFileSize + 1);
+  std::size_t used = 0;
+  // Reads until end of file, or one byte past the limit to detect an oversized file.
+  while (used < text.text.size()) {
+    const ssize_t n = ::read(fd.get(), text.text.data() + used, text.text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail_file(path, "cannot read: " + errno_text());
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  if (used > kMaxFileSize) fail_file(path, "is too large to be a key");
+  std::string_view content(text.text.data(), used);
+  if (content.ends_with('\n')) content.remove_suffix(1);
+  auto decoded = base64url_decode(content);
+  if (!decoded || decoded->size() != kKeySize) {
+    if (decoded) OPENSSL_cleanse(decoded->data(), decoded->size());
+    fail_file(path, "does not hold a base64url-encoded 32-byte key");
+  }
+  SecretBytes key(*decoded);
+  OPENSSL_cleanse(decoded->data(), decoded->size());
+  return key;
+}
+
+}  // namespace
+
+SecretBytes load_or_create_master_key(const std::filesystem::path& path, Random& random) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    SecretBytes key = random.bytes(kKeySize);
+    if (create_key(path, key)) return key;
+  }
+  return read_key(path);
+}
+
+}  // namespace twostep::core

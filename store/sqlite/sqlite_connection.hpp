@@ -1,0 +1,46 @@
+// One SQLite connection with its prepared-statement cache. A connection is used by one
+// thread at a time (the store's pool hands it out), so it needs no locking of its own.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace twostep::store {
+
+class SqliteConnection {
+ public:
+  /// Opens (creating) the file and applies the connection's PRAGMAs; throws StoreError.
+  explicit SqliteConnection(const std::string& path);
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+  ~SqliteConnection();
+
+  /// Runs one statement; appends result rows to `rows` when given. Returns changes().
+  /// With `read_only`, a statement that would write is refused (StoreError).
+  std::int64_t run(std::string_view sql, Params params, bool read_only, std::vector<Row>* rows);
+  /// Runs a script of several statements without parameters (migrations, BEGIN, COMMIT).
+  void exec_script(std::string_view sql);
+  /// sqlite3_exec's result code, for callers that handle SQLITE_BUSY themselves.
+  int try_exec(const char* sql);
+  /// True while a transaction is open on this connection.
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  /// The connection's last error message (never contains bound values).
+  std::string error_message() const { return sqlite3_errmsg(db_); }
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql);
+  void clear_cache();
+  [[noreturn]] void throw_error(std::string_view context, std::string_view sql) const;
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace twostep::store
