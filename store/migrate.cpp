@@ -1,5 +1,8 @@
 // Applies pending migrations. Each one re-checks schema_migrations inside its own write
 // transaction, so two processes starting on the same database at once apply it only once.
+// On PostgreSQL those transactions run concurrently (READ COMMITTED), so each also takes a
+// transaction-level advisory lock first: the second node waits, then sees the first
+// node's rows (and tables) instead of racing it into a duplicate CREATE TABLE.
 #include "store/migrate.hpp"
 
 #include <algorithm>
@@ -11,7 +14,18 @@ namespace {
 
 constexpr std::string_view kCreateTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+// Any fixed key will do; this one spells "twostep" in ASCII.
+constexpr std::int64_t kMigrationLockKey = 0x74776f73746570;
+
+// Serialises migration transactions across processes; released by COMMIT or ROLLBACK.
+// SQLite needs nothing: its write transactions are serialised already.
+void lock_migrations(Tx& tx) {
+  if (tx.dialect() == Dialect::kPostgres) {
+    tx.query("SELECT pg_advisory_xact_lock(?)", {kMigrationLockKey});
+  }
+}
 
 std::set<std::int64_t> applied_versions(Tx& tx) {
   std::set<std::int64_t> out;
@@ -37,6 +51,7 @@ void migrate(Store& store, std::span<const Migration> migrations, const ScriptRu
              const core::Clock& clock) {
   std::set<std::int64_t> applied;
   store.run(TxMode::kWrite, [&](Tx& tx) {
+    lock_migrations(tx);
     tx.exec(kCreateTable);
     applied = applied_versions(tx);
     return true;
@@ -46,6 +61,7 @@ void migrate(Store& store, std::span<const Migration> migrations, const ScriptRu
   for (const Migration& m : migrations) {
     if (applied.contains(m.version)) continue;
     store.run(TxMode::kWrite, [&](Tx& tx) {
+      lock_migrations(tx);
       if (tx.query_one("SELECT 1 FROM schema_migrations WHERE version = ?",
                        {std::int64_t{m.version}})) {
         return false;  // another process applied it meanwhile

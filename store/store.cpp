@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "store/migrate.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace twostep::store {
@@ -36,10 +37,11 @@ const T& get_as(const std::vector<Value>& values, std::size_t i, const char* wan
   return *v;
 }
 
-std::unique_ptr<Store> open_sqlite(const std::string& path) {
-  auto store = std::make_unique<SqliteStore>(path);
+// Brings a newly opened store's schema up to date with the scripts of its dialect.
+template <class S>
+std::unique_ptr<Store> migrated(std::unique_ptr<S> store) {
   const core::SystemClock clock;
-  migrate(*store, embedded_migrations(Dialect::kSqlite), &SqliteStore::exec_script, clock);
+  migrate(*store, embedded_migrations(store->dialect()), &S::exec_script, clock);
   return store;
 }
 
@@ -81,10 +83,10 @@ std::optional<Row> Tx::query_one(std::string_view sql, Params params) {
 std::unique_ptr<Store> open_store(const std::string& url) {
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.starts_with(kSqlite)) {
-    return open_sqlite(url.substr(kSqlite.size()));
+    return migrated(std::make_unique<SqliteStore>(url.substr(kSqlite.size())));
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    throw StoreError("PostgreSQL support is not in this build yet; use sqlite:PATH");
+    return migrated(std::make_unique<PgStore>(url));
   }
   const auto colon = url.find(':');
   const std::string scheme = colon == std::string::npos ? url : url.substr(0, colon);

@@ -69,7 +69,11 @@ class Store {
 
   /// Runs `body` in one transaction. It commits when `body` returns true and the commit
   /// succeeds (the change is durable when run returns), and rolls back when `body` returns
-  /// false or throws (the exception propagates). Write transactions are serialised.
+  /// false or throws (the exception propagates). Write transactions are serialised on
+  /// SQLite; on PostgreSQL they run concurrently at READ COMMITTED (also across server
+  /// nodes), so races are settled in SQL: a conditional UPDATE (`… WHERE status =
+  /// 'pending'`) and its row count, or a row lock. There a failed statement also aborts
+  /// the whole transaction: it cannot commit, even if the body catches the StoreError.
   virtual void run(TxMode mode, const std::function<bool(Tx&)>& body) = 0;
 
   /// Runs `f(tx)` returning Result<T> in a write transaction; commits only on a value.

@@ -1,28 +1,14 @@
 // Connection pool and transaction handling for SqliteStore.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/active_store.hpp"
+
 namespace twostep::store {
 namespace {
 
 // COMMIT waits out locks through the busy timeout; a few more attempts cover a checkpoint
 // that happened to hold the lock for longer.
 constexpr int kCommitAttempts = 3;
-
-// The store this thread is inside a transaction of, to refuse nested transactions.
-thread_local const SqliteStore* t_active_store = nullptr;
-
-class ActiveGuard {
- public:
-  explicit ActiveGuard(const SqliteStore* store) : previous_(t_active_store) {
-    t_active_store = store;
-  }
-  ActiveGuard(const ActiveGuard&) = delete;
-  ActiveGuard& operator=(const ActiveGuard&) = delete;
-  ~ActiveGuard() { t_active_store = previous_; }
-
- private:
-  const SqliteStore* previous_;
-};
 
 class SqliteTx final : public Tx {
  public:
@@ -138,10 +124,7 @@ void SqliteStore::finish(SqliteConnection& conn, bool commit) {
 }
 
 void SqliteStore::run(TxMode mode, const std::function<bool(Tx&)>& body) {
-  if (t_active_store == this) {
-    throw StoreError("nested transaction on the same store");
-  }
-  ActiveGuard active(this);
+  const ActiveStoreGuard active(this);
   const bool write = mode == TxMode::kWrite;
   Lease lease(*this);
   SqliteConnection& conn = *lease;

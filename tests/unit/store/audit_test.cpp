@@ -10,8 +10,9 @@ namespace twostep::store {
 namespace {
 
 using AuditTest = StoreTest;
+TWOSTEP_STORE_BACKENDS(AuditTest);
 
-TEST_F(AuditTest, AppendsARowInTheCallersTransaction) {
+TEST_P(AuditTest, AppendsARowInTheCallersTransaction) {
   auto store = open();
   const core::ManualClock clock(core::from_unix_seconds(1'795'823'111));
   const AuditContext ctx{"admin:root", "203.0.113.7", "corr-1"};

@@ -2,20 +2,25 @@
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include <future>
+#include <latch>
+#include <vector>
+
 #include "tests/unit/store/store_test_support.hpp"
 
 namespace twostep::store {
 namespace {
 
 bool has_table(Store& store, const std::string& name) {
-  return store.read([&](Tx& tx) {
-    return tx.query_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", {name})
-        .has_value();
-  });
+  const char* sql = store.dialect() == Dialect::kSqlite
+                        ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+                        : "SELECT 1 FROM information_schema.tables "
+                          "WHERE table_schema = current_schema() AND table_name = ?";
+  return store.read([&](Tx& tx) { return tx.query_one(sql, {name}).has_value(); });
 }
 
 using MigrateTest = StoreTest;
+TWOSTEP_STORE_BACKENDS(MigrateTest);
 
 TEST(EmbeddedMigrations, AreSortedAndStartAtOne) {
   for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
@@ -29,9 +34,9 @@ TEST(EmbeddedMigrations, AreSortedAndStartAtOne) {
             std::string_view::npos);
 }
 
-TEST_F(MigrateTest, FromEmptyCreatesTablesAndRecordsEveryVersion) {
+TEST_P(MigrateTest, FromEmptyCreatesTablesAndRecordsEveryVersion) {
   auto store = open();
-  const auto known = embedded_migrations(Dialect::kSqlite);
+  const auto known = embedded_migrations(dialect());
   EXPECT_EQ(schema_version(*store), known.back().version);
   for (const char* table :
        {"users", "admin_tokens", "applications", "settings", "audit_log", "schema_migrations"}) {
@@ -46,15 +51,15 @@ TEST_F(MigrateTest, FromEmptyCreatesTablesAndRecordsEveryVersion) {
   EXPECT_GT(row->integer(1), 1'600'000'000);
 }
 
-TEST_F(MigrateTest, ReopeningIsIdempotent) {
+TEST_P(MigrateTest, ReopeningIsIdempotent) {
   open().reset();
   auto store = open();
-  EXPECT_EQ(schema_version(*store), embedded_migrations(Dialect::kSqlite).back().version);
+  EXPECT_EQ(schema_version(*store), embedded_migrations(dialect()).back().version);
   EXPECT_EQ(count(*store, "schema_migrations"),
-            static_cast<std::int64_t>(embedded_migrations(Dialect::kSqlite).size()));
+            static_cast<std::int64_t>(embedded_migrations(dialect()).size()));
 }
 
-TEST_F(MigrateTest, RefusesADatabaseFromANewerRelease) {
+TEST_P(MigrateTest, RefusesADatabaseFromANewerRelease) {
   open()->run(TxMode::kWrite, [](Tx& tx) {
     tx.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
     return true;
@@ -67,14 +72,15 @@ TEST_F(MigrateTest, RefusesADatabaseFromANewerRelease) {
   }
 }
 
-TEST_F(MigrateTest, AppliesPendingScriptsInOrderAndStopsAtAFailure) {
-  SqliteStore store(dir_ / "custom.db");
+TEST_P(MigrateTest, AppliesPendingScriptsInOrderAndStopsAtAFailure) {
+  const auto custom = open_unmigrated();
+  Store& store = *custom;
   const core::ManualClock clock(core::from_unix_seconds(1'700'000'000));
   const Migration first[] = {
       {1, "one", "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1);"},
       {2, "two", "CREATE TABLE b (y INTEGER); INSERT INTO b SELECT x + 1 FROM a;"},
   };
-  migrate(store, first, &SqliteStore::exec_script, clock);
+  migrate(store, first, script_runner(), clock);
   EXPECT_EQ(schema_version(store), 2);
   EXPECT_EQ(count(store, "b"), 1);
 
@@ -85,7 +91,7 @@ TEST_F(MigrateTest, AppliesPendingScriptsInOrderAndStopsAtAFailure) {
       {4, "broken", "CREATE TABLE d (w INTEGER); INSERT INTO nowhere VALUES (1);"},
   };
   try {
-    migrate(store, more, &SqliteStore::exec_script, clock);
+    migrate(store, more, script_runner(), clock);
     FAIL() << "a broken migration was applied";
   } catch (const StoreError& e) {
     EXPECT_NE(std::string(e.what()).find("4_broken"), std::string::npos) << e.what();
@@ -98,6 +104,24 @@ TEST_F(MigrateTest, AppliesPendingScriptsInOrderAndStopsAtAFailure) {
     return tx.query_one("SELECT applied_at FROM schema_migrations WHERE version = 3")->integer(0);
   });
   EXPECT_EQ(applied_at, 1'700'000'000);
+}
+
+TEST_P(MigrateTest, StoresStartingAtOnceApplyEachMigrationOnce) {
+  // Two (here four) server nodes starting together on an empty database.
+  constexpr int kStores = 4;
+  std::latch start(kStores);
+  std::vector<std::future<std::unique_ptr<Store>>> opened;
+  for (int i = 0; i < kStores; ++i) {
+    opened.push_back(std::async(std::launch::async, [&] {
+      start.arrive_and_wait();
+      return open();
+    }));
+  }
+  for (auto& f : opened) EXPECT_NO_THROW(f.get());
+  auto store = open();
+  const auto known = embedded_migrations(dialect());
+  EXPECT_EQ(count(*store, "schema_migrations"), static_cast<std::int64_t>(known.size()));
+  EXPECT_EQ(schema_version(*store), known.back().version);
 }
 
 }  // namespace

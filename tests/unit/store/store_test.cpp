@@ -19,13 +19,23 @@ TEST(StoreRow, AccessorsThrowOnTypeMismatch) {
 }
 
 TEST(OpenStore, DispatchesOnTheUrlScheme) {
-  for (const char* url : {"postgresql://localhost/twostep", "postgres://u@h/db"}) {
+  // Nothing listens on port 1, so these reach PostgreSQL's connection code and fail there.
+  for (const char* url :
+       {"postgresql://127.0.0.1:1/twostep", "postgres://u:s3cret@127.0.0.1:1/db"}) {
     try {
       open_store(url);
       FAIL() << url;
     } catch (const StoreError& e) {
-      EXPECT_NE(std::string(e.what()).find("PostgreSQL"), std::string::npos);
+      const std::string message = e.what();
+      EXPECT_NE(message.find("PostgreSQL"), std::string::npos) << message;
+      EXPECT_EQ(message.find("s3cret"), std::string::npos) << message;
     }
+  }
+  try {
+    open_store("postgresql://u:s3cret@127.0.0.1:1/db?no_such_parameter=s3cret");
+    FAIL() << "an unknown libpq parameter was accepted";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
   }
   try {
     open_store("mysql://localhost/x");
