@@ -1,6 +1,8 @@
 // Conversions between TimePoint, Unix seconds and RFC 3339 text.
 #include "core/clock.hpp"
 
+#include <algorithm>
+
 #include <cstdio>
 
 namespace twostep::core {
@@ -104,7 +106,12 @@ std::int64_t unix_seconds(TimePoint t) {
 }
 
 TimePoint from_unix_seconds(std::int64_t s) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(seconds(s)));
+  // TimePoint counts nanoseconds in 64 bits (until 2262): clamp instead of overflowing, so
+  // a hostile or corrupt value can never be undefined behaviour.
+  const std::int64_t limit =
+      std::chrono::floor<seconds>(TimePoint::max().time_since_epoch()).count();
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(seconds(std::clamp(s, -limit, limit))));
 }
 
 std::string to_rfc3339(TimePoint t) {
@@ -130,6 +137,8 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   if (!fraction) return std::nullopt;
   const auto offset = parse_offset(s, pos);
   if (!offset || pos != s.size()) return std::nullopt;
+  // Years past 2200 do not fit TimePoint's nanosecond range; no valid input needs them.
+  if (*date > std::chrono::sys_days(std::chrono::year(2200) / 1 / 1)) return std::nullopt;
   return TimePoint(*date) + *time - *offset + *fraction;
 }
 

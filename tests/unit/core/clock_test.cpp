@@ -1,6 +1,7 @@
 #include "core/clock.hpp"
 
 #include <gtest/gtest.h>
+#include <limits>
 
 namespace twostep::core {
 namespace {
@@ -75,6 +76,22 @@ TEST(ManualClockTest, MovesOnlyWhenTold) {
   EXPECT_EQ(unix_seconds(clock.now()), 1030);
   clock.set(from_unix_seconds(5));
   EXPECT_EQ(unix_seconds(clock.now()), 5);
+}
+
+}  // namespace
+}  // namespace twostep::core
+
+namespace twostep::core {
+namespace {
+
+TEST(Rfc3339Range, RejectsYearsBeyondTheClockRange) {
+  EXPECT_FALSE(parse_rfc3339("2999-01-01T00:00:00Z").has_value());
+  EXPECT_TRUE(parse_rfc3339("2199-12-31T23:59:59Z").has_value());
+}
+
+TEST(UnixSecondsRange, ClampsInsteadOfOverflowing) {
+  const auto far = from_unix_seconds(std::numeric_limits<std::int64_t>::max());
+  EXPECT_GT(unix_seconds(far), 0);
 }
 
 }  // namespace
