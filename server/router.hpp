@@ -16,7 +16,7 @@ struct Route {
   std::string method;
   std::string pattern;
   Access access = Access::kPublic;
-  Handler handler;             // exactly one of handler / async_handler is set
+  Handler handler;  // exactly one of handler / async_handler is set
   AsyncHandler async_handler;
   RouteOptions options;
   std::vector<std::string> segments;  // pattern split on '/'
@@ -26,8 +26,8 @@ class Router {
  public:
   void add(std::string method, std::string pattern, Access access, Handler handler,
            RouteOptions options = {});
-  void add_async(std::string method, std::string pattern, Access access,
-                 AsyncHandler handler, RouteOptions options = {});
+  void add_async(std::string method, std::string pattern, Access access, AsyncHandler handler,
+                 RouteOptions options = {});
 
   struct Match {
     const Route* route;

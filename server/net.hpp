@@ -1,0 +1,24 @@
+// Short names for the Asio and Beast types the network code shares. Included only by the
+// few translation units that do network I/O (never by handlers).
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+namespace twostep::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+/// A TLS connection with Beast's per-operation deadlines.
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using BeastRequest = http::request<http::string_body>;
+using BeastResponse = http::response<http::string_body>;
+
+}  // namespace twostep::server

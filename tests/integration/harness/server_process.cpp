@@ -1,0 +1,188 @@
+// Process control for the server under test: posix_spawn, output to files, polling waits.
+#include "tests/integration/harness/server_process.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace twostep::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+fs::path make_temp_dir() {
+  std::string pattern = (fs::temp_directory_path() / "twostep-it-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
+  return pid;
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// The exit status, or -1 when the process is still running at the deadline.
+int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) return decode_status(status);
+    if (done < 0 || std::chrono::steady_clock::now() >= deadline) return -1;
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+void kill_and_reap(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+}  // namespace
+
+fs::path twostep_binary() {
+  const char* dir = std::getenv("TWOSTEP_BINARY_DIR");
+  if (dir == nullptr) throw std::runtime_error("TWOSTEP_BINARY_DIR is not set; run through ctest");
+  return fs::path(dir) / "bin" / "twostep";
+}
+
+CommandResult run_twostep(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+  fs::path dir = make_temp_dir();
+  std::vector<std::string> argv{twostep_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_t pid = spawn(argv, dir / "out", dir / "err");
+  CommandResult result;
+  result.status = wait_exit(pid, timeout);
+  if (result.status == -1) kill_and_reap(pid);
+  result.out = read_file(dir / "out");
+  result.err = read_file(dir / "err");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return result;
+}
+
+ServerProcess::ServerProcess(ServerProcessOptions options) {
+  root_ = make_temp_dir();
+  own_dir_ = true;
+  data_dir_ = options.data_dir.empty() ? root_ / "data" : options.data_dir;
+  std::vector<std::string> args{
+      twostep_binary().string(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+      data_dir_.string()};
+  if (!options.config_toml.empty()) {
+    std::ofstream(root_ / "twostep.toml") << options.config_toml;
+    args.push_back("--config");
+    args.push_back((root_ / "twostep.toml").string());
+  }
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  std::error_code ec;
+  fs::remove(data_dir_ / "listen.port", ec);
+  pid_ = spawn(args, root_ / "stdout.log", root_ / "server.log");
+
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string text = read_file(data_dir_ / "listen.port");
+    if (!text.empty()) {
+      port_ = static_cast<std::uint16_t>(std::stoi(text));
+      return;
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      ADD_FAILURE() << "twostep serve exited with status " << decode_status(status) << "\nstdout:\n"
+                    << output() << "\nstderr:\n"
+                    << log();
+      return;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  kill_and_reap(pid_);
+  pid_ = -1;
+  ADD_FAILURE() << "twostep serve did not write listen.port within 60 s\n" << log();
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) {
+    int status = stop();
+    EXPECT_EQ(status, 0) << "twostep serve did not exit cleanly on SIGTERM\n" << log();
+  }
+  if (::testing::Test::HasFailure()) {
+    std::string text = log();
+    constexpr std::size_t kTail = 20000;
+    std::cerr << "---- server log (last " << kTail << " bytes) ----\n"
+              << (text.size() > kTail ? text.substr(text.size() - kTail) : text) << '\n';
+  }
+  if (own_dir_) {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+}
+
+std::string ServerProcess::log() const { return read_file(root_ / "server.log"); }
+std::string ServerProcess::output() const { return read_file(root_ / "stdout.log"); }
+
+HttpsClient ServerProcess::client(ClientOptions options) const {
+  if (options.ca_file.empty()) options.ca_file = cert_path();
+  return HttpsClient(port_, std::move(options));
+}
+
+CommandResult ServerProcess::run_cli(std::vector<std::string> args) const {
+  args.push_back("--data-dir");
+  args.push_back(data_dir_.string());
+  return run_twostep(args);
+}
+
+std::string ServerProcess::admin_token(const std::string& name) const {
+  CommandResult r = run_cli({"admin", "token", "create", "--name", name});
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::string token = r.out;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
+int ServerProcess::stop(int signal, std::chrono::milliseconds timeout) {
+  if (!running()) return -1;
+  ::kill(pid_, signal);
+  int status = wait_exit(pid_, timeout);
+  if (status == -1) kill_and_reap(pid_);
+  pid_ = -1;
+  return status;
+}
+
+}  // namespace twostep::testing

@@ -1,0 +1,23 @@
+# Push approvals over the real `twostep` binary: TLS, the device WebSocket, several devices and
+# users (issue 4). Included from tests/integration/CMakeLists.txt.
+add_library(twostep_push_itest_support STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/push_support_http.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/push_support_ws.cpp)
+target_link_libraries(twostep_push_itest_support
+  PUBLIC twostep_integration_harness twostep_client twostep_push twostep_store Boost::json)
+twostep_warnings(twostep_push_itest_support)
+
+twostep_integration_test(push_integration_tests
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/push_answers_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/push_delivery_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/push_lifecycle_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/push_websocket_test.cpp
+  DEPS twostep_push_itest_support)
+
+# The measured push round trip (prints median and p99; asserts only correctness).
+twostep_test(push_roundtrip_bench
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/push_roundtrip_bench.cpp
+  DEPS twostep_push_itest_support
+  LABELS bench)
+add_dependencies(push_roundtrip_bench twostep)

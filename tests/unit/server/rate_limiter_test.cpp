@@ -1,0 +1,105 @@
+#include "server/rate_limiter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace twostep::server {
+namespace {
+
+using std::chrono::seconds;
+
+class RateLimiterTest : public ::testing::Test {
+ protected:
+  core::ManualClock clock_{core::from_unix_seconds(1'700'000'000)};
+};
+
+TEST_F(RateLimiterTest, AllowsTheBurstThenRefusesWithRetryAfter) {
+  RateLimiter limiter(clock_, {3, 1.0 / 10, 100});
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.take("192.0.2.1").has_value()) << i;
+  auto refused = limiter.take("192.0.2.1");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, core::ErrorKind::kRateLimited);
+  EXPECT_EQ(refused.error().code, "too_many_requests");
+  EXPECT_EQ(refused.error().retry_after, seconds(10));
+}
+
+TEST_F(RateLimiterTest, RefillsOverTimeUpToTheCapacity) {
+  RateLimiter limiter(clock_, {2, 1.0, 100});
+  ASSERT_TRUE(limiter.take("192.0.2.1", 2).has_value());
+  EXPECT_FALSE(limiter.take("192.0.2.1").has_value());
+  clock_.advance(seconds(1));
+  EXPECT_TRUE(limiter.take("192.0.2.1").has_value());
+  clock_.advance(seconds(3600));  // long idle: back to the burst, not more
+  EXPECT_TRUE(limiter.take("192.0.2.1", 2).has_value());
+  EXPECT_FALSE(limiter.take("192.0.2.1").has_value());
+}
+
+TEST_F(RateLimiterTest, KeepsClientsApart) {
+  RateLimiter limiter(clock_, {1, 0.01, 100});
+  EXPECT_TRUE(limiter.take("192.0.2.1").has_value());
+  EXPECT_FALSE(limiter.take("192.0.2.1").has_value());
+  EXPECT_TRUE(limiter.take("192.0.2.2").has_value());
+}
+
+TEST_F(RateLimiterTest, ChargeMakesFailuresCostMoreWithoutGoingNegative) {
+  RateLimiter limiter(clock_, {10, 1.0, 100});
+  ASSERT_TRUE(limiter.take("192.0.2.1").has_value());
+  limiter.charge("192.0.2.1", 100);  // empties the bucket, no debt beyond it
+  auto refused = limiter.take("192.0.2.1");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().retry_after, seconds(1));
+  clock_.advance(seconds(1));
+  EXPECT_TRUE(limiter.take("192.0.2.1").has_value());
+}
+
+TEST_F(RateLimiterTest, MemoryStaysBoundedUnderManyAddresses) {
+  RateLimiter limiter(clock_, {2, 1.0 / 60, 4});
+  for (int i = 0; i < 50; ++i) {
+    clock_.advance(seconds(1));
+    // New addresses are always let in: the least recently used bucket makes room.
+    ASSERT_TRUE(limiter.take("203.0.113." + std::to_string(i)).has_value());
+    EXPECT_LE(limiter.size(), 4u);
+  }
+}
+
+TEST_F(RateLimiterTest, RefilledBucketsAreDroppedBeforeBusyOnes) {
+  RateLimiter limiter(clock_, {1, 1.0, 2});
+  ASSERT_TRUE(limiter.take("192.0.2.1").has_value());  // refills in one second
+  clock_.advance(seconds(5));
+  ASSERT_TRUE(limiter.take("192.0.2.2").has_value());  // busy now
+  ASSERT_TRUE(limiter.take("192.0.2.3").has_value());  // table full: .1 is full again, dropped
+  EXPECT_EQ(limiter.size(), 2u);
+  EXPECT_FALSE(limiter.take("192.0.2.2").has_value()) << "the busy client kept its state";
+}
+
+TEST_F(RateLimiterTest, Ipv6ClientsAreLimitedByTheirSlash64) {
+  EXPECT_EQ(RateLimiter::client_key("2001:db8:1:2:aaaa::1"),
+            RateLimiter::client_key("2001:db8:1:2:bbbb::2"));
+  EXPECT_NE(RateLimiter::client_key("2001:db8:1:2::1"), RateLimiter::client_key("2001:db8:1:3::1"));
+  EXPECT_EQ(RateLimiter::client_key("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(RateLimiter::client_key("192.0.2.7"), "192.0.2.7");
+  RateLimiter limiter(clock_, {1, 0.01, 100});
+  EXPECT_TRUE(limiter.take("2001:db8:1:2::1").has_value());
+  EXPECT_FALSE(limiter.take("2001:db8:1:2::99").has_value());
+}
+
+TEST_F(RateLimiterTest, ConcurrentTakersGetExactlyTheBurst) {
+  RateLimiter limiter(clock_, {50, 1e-6, 100});
+  std::atomic<int> allowed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        if (limiter.take("192.0.2.1")) ++allowed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), 50);
+}
+
+}  // namespace
+}  // namespace twostep::server
