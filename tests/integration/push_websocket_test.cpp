@@ -84,19 +84,33 @@ TEST(PushWebSocket, TheFirstFrameMustBeAuth) {
   EXPECT_EQ(phone.connect(), 0) << "nothing was removed";
 }
 
+// The header of a masked text frame announcing `length` payload bytes (64-bit length form),
+// with no payload after it: the server must refuse it from the header alone.
+std::string oversize_frame_header(std::uint64_t length) {
+  std::string header = "\x81\xff";
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    header += static_cast<char>((length >> shift) & 0xff);
+  }
+  return header + std::string(4, '\0');  // the masking key
+}
+
 TEST(PushWebSocket, OversizeMessageClosesWith1009) {
   Environment env;
   env.admin.create_user("alice");
   TestDevice phone = env.admin.activate_device("alice");
   ASSERT_EQ(phone.connect(), 0);
-  phone.send_text(R"({"type":"respond","txid":")" + std::string(70 * 1024, 'x') + R"("})");
+  ASSERT_TRUE(phone.send_raw(oversize_frame_header(64 * 1024 + 1)));
   auto closed = phone.until_closed();
   ASSERT_TRUE(closed);
   EXPECT_EQ(closed->close_code, 1009);
-  // Before authentication as well.
+  // Before authentication as well, and for any size up to what a 64-bit length can say.
   open_for_auth(phone);
-  phone.send_text(std::string(65 * 1024 + 1, ' '));
+  ASSERT_TRUE(phone.send_raw(oversize_frame_header(std::uint64_t{1} << 62)));
   EXPECT_EQ(phone.until_closed()->close_code, 1009);
+  // A message just under the cap is read and answered.
+  ASSERT_EQ(phone.connect(), 0);
+  phone.send_text(std::string(60 * 1024, ' '));
+  EXPECT_EQ(phone.next()->str("code"), "invalid_frame");
 }
 
 TEST(PushWebSocket, MalformedFramesGetAnErrorAndTheLinkStays) {
