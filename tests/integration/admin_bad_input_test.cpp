@@ -49,8 +49,8 @@ std::vector<BadRequest> bad_requests() {
        "invalid_role"},
       {"unknown field", "POST", "/v1/users", "{" + user + ",\"is_admin\":true}", json, 400,
        "unknown_field"},
-      {"oversize body", "POST", "/v1/users",
-       "{" + user + ",\"x\":\"" + std::string(70 * 1024, 'a') + "\"}", json, 413, "body_too_large"},
+      // The oversize body (413) is in http_test.cpp: the server closes without reading it,
+      // so a client still writing may see a reset instead of the answer.
       {"text/plain", "POST", "/v1/users", "{" + user + "}", "text/plain", 415,
        "unsupported_media_type"},
       {"no content type", "POST", "/v1/users", "{" + user + "}", "", 415, "unsupported_media_type"},

@@ -2,6 +2,7 @@
 // the transaction status long poll (SPEC.md capabilities 5 and 9).
 #include <future>
 #include <iostream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -60,6 +61,17 @@ TEST(PushAnswers, ApproveWithTheRightNumber) {
   p.tablet.respond(p.txid, "deny", "");
   EXPECT_EQ(p.tablet.next_of("cancel")->str("txid"), p.txid);
   EXPECT_EQ(p.env.app.status(p.txid).str("status"), "approved");
+
+  // /metrics catches up within its one-second refresh.
+  Api api(p.env.server.port());
+  bool counted = false;
+  for (int i = 0; i < 50 && !counted; ++i) {
+    counted = api.request("GET", "/metrics")
+                  .body.find("twostep_push_transactions_total{outcome=\"approved\"} 1") !=
+              std::string::npos;
+    if (!counted) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(counted);
 }
 
 TEST(PushAnswers, WrongNumberIsADenial) {
