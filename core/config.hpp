@@ -15,20 +15,20 @@ struct ConfigError : std::runtime_error {
 };
 
 struct Config {
-  std::string listen = "0.0.0.0:8443";          // ADDR:PORT; port 0 picks a free one
-  std::filesystem::path data_dir = "var";        // master key, certificate, SQLite, outbox
-  std::string db;                                // "sqlite:PATH" or "postgresql://…"; empty = sqlite in data_dir
-  std::string public_url;                        // e.g. https://mfa.example.com; empty = from listen
-  std::filesystem::path tls_cert;                // PEM; empty = self-signed in data_dir
-  std::filesystem::path tls_key;                 // PEM
-  std::filesystem::path master_key;              // empty = data_dir/master.key
-  std::vector<std::string> allowed_origins;      // browser Origins allowed on the WebSocket
-  unsigned io_threads = 1;                       // network threads
-  unsigned worker_threads = 2;                   // store and CPU-heavy work (Argon2)
-  std::size_t body_limit = 64 * 1024;            // bytes
-  unsigned read_timeout_seconds = 15;            // per request (headers + body)
-  unsigned idle_timeout_seconds = 60;            // keep-alive between requests
-  std::string log_level = "info";                // debug | info | warn | error
+  std::string listen = "0.0.0.0:8443";     // ADDR:PORT; port 0 picks a free one
+  std::filesystem::path data_dir = "var";  // master key, certificate, SQLite, outbox
+  std::string db;          // "sqlite:PATH" or "postgresql://…"; empty = sqlite in data_dir
+  std::string public_url;  // e.g. https://mfa.example.com; empty = from listen
+  std::filesystem::path tls_cert;            // PEM; empty = self-signed in data_dir
+  std::filesystem::path tls_key;             // PEM
+  std::filesystem::path master_key;          // empty = data_dir/master.key
+  std::vector<std::string> allowed_origins;  // browser Origins allowed on the WebSocket
+  unsigned io_threads = 1;                   // network threads
+  unsigned worker_threads = 2;               // store and CPU-heavy work (Argon2)
+  std::size_t body_limit = 64 * 1024;        // bytes
+  unsigned read_timeout_seconds = 15;        // per request (headers + body)
+  unsigned idle_timeout_seconds = 60;        // keep-alive between requests
+  std::string log_level = "info";            // debug | info | warn | error
 
   /// "sqlite:…" path or PostgreSQL URL after defaults are applied.
   std::string database_url() const;

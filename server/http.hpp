@@ -26,14 +26,14 @@ enum class Access {
 struct Principal {
   enum class Kind { kNone, kAdmin, kApplication, kUser };
   Kind kind = Kind::kNone;
-  std::string id;    // admin token id, application id, or user id
-  std::string name;  // token name, application name, or username
+  std::string id;          // admin token id, application id, or user id
+  std::string name;        // token name, application name, or username
   std::string session_id;  // for kUser (and admins signed in through the web)
 };
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", …
-  std::string path;    // decoded path without the query
+  std::string method;                         // "GET", "POST", …
+  std::string path;                           // decoded path without the query
   std::map<std::string, std::string> query;   // decoded query parameters
   std::map<std::string, std::string> params;  // path parameters, e.g. {"user": "alice"}
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
