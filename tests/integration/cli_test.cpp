@@ -1,6 +1,9 @@
 // The `twostep` command line as a user meets it: help, version, and usage errors.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "tests/integration/harness/server_process.hpp"
@@ -53,9 +56,10 @@ TEST(Cli, BadInvocationsExitTwoWithAMessage) {
 }
 
 TEST(Cli, BadConfigFileIsAConfigurationError) {
-  std::string path = ::testing::TempDir() + "/twostep-bad.toml";
+  std::string path = ::testing::TempDir() + "/twostep-bad-" + std::to_string(::getpid()) + ".toml";
   std::ofstream(path) << "no_such_setting = 1\n";
   CommandResult r = run_twostep({"serve", "--config", path, "--listen", "127.0.0.1:0"});
+  std::filesystem::remove(path);
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(contains(r.err, "no_such_setting")) << r.err;
 }
