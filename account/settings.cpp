@@ -2,6 +2,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 
 #include <boost/json/parse.hpp>
@@ -13,13 +14,18 @@ namespace twostep::account {
 
 namespace {
 
-// One row per setting: an integer field with its range, or a boolean field.
+constexpr std::array<std::string_view, 2> kUnknownUserPreauth{"deny", "enroll"};
+
+// One row per setting: an integer field with its range, a boolean field, or a text field
+// with its few accepted values.
 struct Field {
   std::string_view name;
   int Settings::*integer = nullptr;
   bool Settings::*boolean = nullptr;
   int min = 0;
   int max = 0;
+  std::string Settings::*choice = nullptr;
+  std::span<const std::string_view> choices = {};
 };
 
 constexpr std::array kFields{
@@ -35,6 +41,8 @@ constexpr std::array kFields{
     Field{"registration_link_days", &Settings::registration_link_days, nullptr, 1, 30},
     Field{"push_max_outstanding", &Settings::push_max_outstanding, nullptr, 1, 20},
     Field{"push_max_per_minute", &Settings::push_max_per_minute, nullptr, 1, 60},
+    Field{"unknown_user_preauth", nullptr, nullptr, 0, 0, &Settings::unknown_user_preauth,
+          kUnknownUserPreauth},
 };
 
 const Field* find_field(std::string_view name) {
@@ -46,7 +54,25 @@ const Field* find_field(std::string_view name) {
 
 boost::json::value get(const Settings& s, const Field& f) {
   if (f.boolean) return s.*f.boolean;
+  if (f.choice) return boost::json::string(s.*f.choice);
   return s.*f.integer;
+}
+
+core::Result<void> set_choice(Settings& s, const Field& f, const boost::json::value& v) {
+  if (v.is_string()) {
+    for (std::string_view choice : f.choices) {
+      if (v.get_string() == choice) {
+        s.*f.choice = std::string(choice);
+        return {};
+      }
+    }
+  }
+  std::string name(f.name);
+  std::string allowed;
+  for (std::string_view choice : f.choices) {
+    allowed += (allowed.empty() ? "\"" : ", \"") + std::string(choice) + "\"";
+  }
+  return core::fail_invalid(name, name + " must be one of " + allowed);
 }
 
 // Sets `f` from a JSON value when it has the right type and range.
@@ -57,6 +83,7 @@ core::Result<void> set(Settings& s, const Field& f, const boost::json::value& v)
     s.*f.boolean = v.get_bool();
     return {};
   }
+  if (f.choice) return set_choice(s, f, v);
   // Boost.JSON keeps every integer that fits in int64 as int64; 14.0 is a double, refused.
   if (!v.is_int64() || v.get_int64() < f.min || v.get_int64() > f.max) {
     return core::fail_invalid(name, name + " must be an integer from " + std::to_string(f.min) +

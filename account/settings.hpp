@@ -3,6 +3,8 @@
 // every field it names or none.
 #pragma once
 
+#include <string>
+
 #include <boost/json/object.hpp>
 
 #include "core/clock.hpp"
@@ -26,6 +28,10 @@ struct Settings {
   int registration_link_days = 7;  // 1–30
   int push_max_outstanding = 3;    // 1–20 pending pushes per user
   int push_max_per_minute = 5;     // 1–60 pushes per user per minute
+  /// What pre-auth answers for a username nobody has: "deny" (reason unknown_user) or
+  /// "enroll" (the same answer as a user who has no method and no pending registration
+  /// link, so that an application cannot tell the two apart).
+  std::string unknown_user_preauth = "deny";  // "deny" | "enroll"
 };
 
 /// The stored settings over the defaults. A stored value that is malformed or out of range

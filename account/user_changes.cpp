@@ -1,6 +1,7 @@
 // Status, role and display-name changes, and deletion, of existing users.
 #include <boost/json/object.hpp>
 
+#include "account/remember_tokens.hpp"
 #include "account/users.hpp"
 
 namespace twostep::account {
@@ -67,6 +68,8 @@ core::Result<User> block_user(store::Tx& tx, const Env& env, const store::AuditC
   }
   store::append_audit(tx, env.clock, who,
                       {"user.blocked", user->id, "", "success", {{"reason", reason}}});
+  // Whoever reported the fraud may be holding a trusted browser of this user.
+  revoke_remember_tokens(tx, env.clock, who, user->id, "fraud_block");
   return get_user(tx, user->id);
 }
 

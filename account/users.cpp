@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "account/registration.hpp"
+#include "account/remember_tokens.hpp"
 #include "account/settings.hpp"
 #include "account/text.hpp"
 #include "core/ids.hpp"
@@ -132,6 +133,8 @@ core::Result<void> set_password_hash(store::Tx& tx, const Env& env, const store:
   if (changed == 0) return std::unexpected(not_found());
   store::append_audit(tx, env.clock, who,
                       {"user.password_changed", std::string(user_id), "", "success", {}});
+  // A browser trusted under the old password must not outlive it.
+  revoke_remember_tokens(tx, env.clock, who, user_id, "password_changed");
   return {};
 }
 

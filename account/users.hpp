@@ -98,7 +98,8 @@ core::Result<User> update_user(store::Tx& tx, const Env& env, const store::Audit
                                std::string_view user_ref, const UserPatch& patch);
 
 /// Blocks the user (after a fraud report); blocking a blocked user changes nothing. Audits
-/// "user.blocked" with `reason`. 404 "user_not_found".
+/// "user.blocked" with `reason`, and revokes every remember token of the user
+/// (remember_tokens.hpp, reason "fraud_block"). 404 "user_not_found".
 core::Result<User> block_user(store::Tx& tx, const Env& env, const store::AuditContext& who,
                               std::string_view user_ref, std::string_view reason);
 
@@ -113,7 +114,8 @@ core::Result<void> delete_user(store::Tx& tx, const Env& env, const store::Audit
                                std::string_view user_ref);
 
 /// Stores a new password hash (from hash_password) for the user id; audits
-/// "user.password_changed". 404 "user_not_found".
+/// "user.password_changed" and revokes every remember token of the user (reason
+/// "password_changed"). 404 "user_not_found".
 core::Result<void> set_password_hash(store::Tx& tx, const Env& env, const store::AuditContext& who,
                                      std::string_view user_id, std::string_view encoded_hash);
 

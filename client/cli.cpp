@@ -133,6 +133,20 @@ void print_line(const boost::json::object& line) {
   std::cout << boost::json::serialize(line) << std::endl;
 }
 
+std::optional<std::uint64_t> count_flag(const Args& flags, std::string_view name,
+                                        std::uint64_t fallback) {
+  const auto value = flags.value(name);
+  if (!value) return fallback;
+  std::uint64_t number = 0;
+  const auto* end = value->data() + value->size();
+  if (auto [ptr, ec] = std::from_chars(value->data(), end, number);
+      ec != std::errc{} || ptr != end || number == 0) {
+    usage_error("--" + std::string(name) + " needs a positive number");
+    return std::nullopt;
+  }
+  return number;
+}
+
 std::optional<TlsOptions> tls_flags(const Args& args) {
   TlsOptions tls;
   tls.insecure = args.has("insecure");

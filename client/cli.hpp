@@ -2,6 +2,7 @@
 // the load generator. One function per subcommand; shared helpers for flags and output.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -19,6 +20,7 @@ inline constexpr int kExitFailure = 1;      // the operation failed (message on 
 inline constexpr int kExitUsage = 2;        // bad command line
 inline constexpr int kExitDeactivated = 3;  // the server deactivated the device (4403)
 inline constexpr int kExitRejected = 4;     // the server does not accept this device (4401)
+inline constexpr int kExitTimeout = 5;      // a --timeout ran out before the work was done
 
 /// The whole program: `args` are the words after the program name.
 int run(std::span<const std::string_view> args);
@@ -40,6 +42,10 @@ int usage_error(std::string_view message);
 int failure(std::string_view what, const core::Error& error);
 /// Writes one JSON object as a line on stdout, flushed (scripts and tests read it).
 void print_line(const boost::json::object& line);
+/// A positive integer flag (a count, or seconds): `fallback` when absent, nullopt after
+/// reporting a malformed value.
+std::optional<std::uint64_t> count_flag(const Args& flags, std::string_view name,
+                                        std::uint64_t fallback);
 /// --insecure / --ca FILE; nullopt after reporting a conflict.
 std::optional<TlsOptions> tls_flags(const Args& args);
 

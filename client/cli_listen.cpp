@@ -2,9 +2,10 @@
 #include <unistd.h>
 
 #include <array>
-#include <charconv>
+#include <chrono>
 #include <deque>
 #include <iostream>
+#include <set>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,6 +14,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "client/cli.hpp"
@@ -33,19 +35,23 @@ cancel, notice, error, deactivated, closed.
   --deny                  deny every request
   --fraud                 report every request as fraud
   --interactive           for each request, read the number (or 'deny' / 'fraud') from stdin
+                          (the default when stdin is a terminal and no other answer is given)
   --not-me                answer every device_added notice with "not me"
   --exit-after N          exit after N requests were settled (a result or a cancel)
+  --timeout S             stop after S seconds, printing {"type":"timeout"}
   --no-reconnect          stop at the first disconnection
 
-Exit status: 0 after SIGINT/SIGTERM or --exit-after; 3 when the server deactivated the
+Exit status: 0 after SIGINT/SIGTERM, --exit-after, or --timeout without --exit-after; 5 when
+--timeout ran out before --exit-after's count was reached; 3 when the server deactivated the
 device (the reason is printed); 4 when the server does not accept the device; 1 when the
 connection ended otherwise.
 )";
 
-constexpr std::array kListenFlags{
-    FlagSpec{"state", true},      FlagSpec{"approve-with", true},  FlagSpec{"deny", false},
-    FlagSpec{"fraud", false},     FlagSpec{"interactive", false},  FlagSpec{"not-me", false},
-    FlagSpec{"exit-after", true}, FlagSpec{"no-reconnect", false}, FlagSpec{"help", false}};
+constexpr std::array kListenFlags{FlagSpec{"state", true},         FlagSpec{"approve-with", true},
+                                  FlagSpec{"deny", false},         FlagSpec{"fraud", false},
+                                  FlagSpec{"interactive", false},  FlagSpec{"not-me", false},
+                                  FlagSpec{"exit-after", true},    FlagSpec{"timeout", true},
+                                  FlagSpec{"no-reconnect", false}, FlagSpec{"help", false}};
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
@@ -54,20 +60,23 @@ struct Policy {
   std::string number;                // with this number (approve)
   bool interactive = false;
   bool not_me = false;
-  std::uint64_t exit_after = 0;
+  std::uint64_t exit_after = 0;  // 0: no limit
+  std::uint64_t timeout_s = 0;   // 0: no limit
 };
 
 // Reacts to one device's events. Everything runs on one thread (the command runs its
 // io_context on the main thread), so the stdin reader and the events share state freely.
 class Listener final : public DeviceEvents {
  public:
-  Listener(Policy policy, asio::signal_set& signals)
-      : policy_(std::move(policy)), signals_(signals) {}
+  Listener(Policy policy, asio::signal_set& signals, asio::steady_timer& deadline)
+      : policy_(std::move(policy)), signals_(signals), deadline_(deadline) {}
 
   void set_input(asio::posix::stream_descriptor* input) { input_ = input; }
-  void stop_by_request(DeviceConnection& connection) {
-    exit_code_ = kExitOk;
-    connection.stop();
+  void stop_by_request(DeviceConnection& connection) { finish(connection, kExitOk); }
+  // --timeout ran out: a failure only when a count of requests was still expected.
+  void time_out(DeviceConnection& connection) {
+    print_line({{"type", "timeout"}, {"settled", settled_}});
+    finish(connection, policy_.exit_after != 0 ? kExitTimeout : kExitOk);
   }
   int exit_code() const { return exit_code_.value_or(kExitFailure); }
 
@@ -82,32 +91,37 @@ class Listener final : public DeviceEvents {
       std::cerr << "Type the number shown on the sign-in screen, 'deny' or 'fraud'.\n";
       return;
     }
-    const std::string txid = waiting_.front();
+    const std::string txid = waiting_.front().txid;
     waiting_.pop_front();
     answer(connection, txid, decision.value_or(Decision::kApprove), decision ? "" : line);
     prompt();
   }
 
+  // A new connection: the server delivers every pending request again (an answer sent on a
+  // dropped connection may be lost), so each is shown and answered afresh.
   void on_ready(DeviceConnection& connection, std::int64_t pending) override {
+    open_.clear();
+    waiting_.clear();
     print_line({{"type", "ready"}, {"device_id", connection.device_id()}, {"pending", pending}});
   }
   void on_push(DeviceConnection& connection, const PushRequest& push) override {
+    // A push created while the device connects may arrive twice: show and answer it once.
+    if (!open_.insert(push.txid).second) return;
     print_line(push_line(push));
     if (policy_.decision) {
       answer(connection, push.txid, *policy_.decision, policy_.number);
     } else if (policy_.interactive) {
-      waiting_.push_back(push.txid);
+      waiting_.push_back(push);
       if (waiting_.size() == 1) prompt();
     }
   }
   void on_cancel(DeviceConnection& connection, const Cancel& cancel) override {
     print_line({{"type", "cancel"}, {"txid", cancel.txid}});
-    std::erase(waiting_, cancel.txid);
-    settled(connection);
+    settled(connection, cancel.txid);
   }
   void on_result(DeviceConnection& connection, const PushResult& result) override {
     print_line({{"type", "result"}, {"txid", result.txid}, {"status", result.status}});
-    settled(connection);
+    settled(connection, result.txid);
   }
   void on_notice(DeviceConnection& connection, const Notice& notice) override {
     print_line(notice_line(notice));
@@ -130,6 +144,7 @@ class Listener final : public DeviceEvents {
     if (!exit_code_) exit_code_ = exit_code_for(info, deactivated_);
     boost::system::error_code ignored;
     signals_.cancel(ignored);
+    deadline_.cancel();
     if (input_ != nullptr) input_->close(ignored);
   }
 
@@ -139,20 +154,38 @@ class Listener final : public DeviceEvents {
     connection.respond(txid, decision, std::string(number));
     print_line({{"type", "answered"}, {"txid", txid}, {"decision", decision_name(decision)}});
   }
-  void settled(DeviceConnection& connection) {
-    if (policy_.exit_after != 0 && ++settled_ >= policy_.exit_after) stop_by_request(connection);
+  // The request is over (a result, or a cancel); an unknown txid (an answer to a request
+  // seen on an earlier connection) counts as well.
+  void settled(DeviceConnection& connection, const std::string& txid) {
+    open_.erase(txid);
+    std::erase_if(waiting_, [&](const PushRequest& push) { return push.txid == txid; });
+    ++settled_;
+    if (policy_.exit_after != 0 && settled_ >= policy_.exit_after) stop_by_request(connection);
   }
+  void finish(DeviceConnection& connection, int code) {
+    if (!exit_code_) exit_code_ = code;
+    connection.stop();
+  }
+  // Asks about the oldest waiting request, showing the person what it is.
   void prompt() const {
-    if (!waiting_.empty()) {
-      std::cerr << "Type the number shown on the sign-in screen, or 'deny' or 'fraud': "
-                << std::flush;
+    if (waiting_.empty()) return;
+    const PushContext& context = waiting_.front().context;
+    std::cerr << "\nSign-in request from "
+              << (context.app.empty() ? "an application" : context.app);
+    for (const auto* detail : {&context.ip, &context.location, &context.browser}) {
+      if (!detail->empty()) std::cerr << " | " << *detail;
     }
+    std::cerr << " (expires " << waiting_.front().expires_at << ")\n"
+              << "Type the number shown on the sign-in screen, or 'deny' or 'fraud': "
+              << std::flush;
   }
 
   Policy policy_;
   asio::signal_set& signals_;
+  asio::steady_timer& deadline_;
   asio::posix::stream_descriptor* input_ = nullptr;
-  std::deque<std::string> waiting_;
+  std::set<std::string> open_;       // txids shown and not yet settled
+  std::deque<PushRequest> waiting_;  // interactive: requests still to be answered
   std::uint64_t settled_ = 0;
   bool deactivated_ = false;
   std::optional<int> exit_code_;
@@ -173,6 +206,11 @@ asio::awaitable<void> read_answers(asio::posix::stream_descriptor& input, Listen
   }
 }
 
+// Not when the program runs in the background: reading the terminal would stop it (SIGTTIN).
+bool stdin_is_foreground_terminal() {
+  return ::isatty(STDIN_FILENO) == 1 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
+}
+
 std::optional<Policy> policy_from(const Args& flags) {
   Policy policy;
   const int modes = int{flags.has("approve-with")} + int{flags.has("deny")} +
@@ -191,16 +229,14 @@ std::optional<Policy> policy_from(const Args& flags) {
   }
   if (flags.has("deny")) policy.decision = Decision::kDeny;
   if (flags.has("fraud")) policy.decision = Decision::kFraud;
-  policy.interactive = flags.has("interactive");
+  // A person at a terminal is asked, as the phone app would; scripts get the quiet default.
+  policy.interactive = flags.has("interactive") || (modes == 0 && stdin_is_foreground_terminal());
   policy.not_me = flags.has("not-me");
-  if (const auto count = flags.value("exit-after")) {
-    const auto* end = count->data() + count->size();
-    if (auto [ptr, ec] = std::from_chars(count->data(), end, policy.exit_after);
-        ec != std::errc{} || ptr != end || policy.exit_after == 0) {
-      usage_error("--exit-after needs a positive count");
-      return std::nullopt;
-    }
-  }
+  const auto exit_after = count_flag(flags, "exit-after", 0);
+  const auto timeout = count_flag(flags, "timeout", 0);
+  if (!exit_after || !timeout) return std::nullopt;
+  policy.exit_after = *exit_after;
+  policy.timeout_s = *timeout;
   return policy;
 }
 
@@ -215,7 +251,8 @@ int listen_command(std::span<const std::string_view> args) {
 
   asio::io_context io;
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  Listener listener(*policy, signals);
+  asio::steady_timer deadline(io);
+  Listener listener(*policy, signals, deadline);
   core::SystemRandom random;
   ConnectionOptions options;
   options.reconnect = !flags.has("no-reconnect");
@@ -234,6 +271,12 @@ int listen_command(std::span<const std::string_view> args) {
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (!ec) listener.stop_by_request(**connection);
   });
+  if (policy->timeout_s != 0) {
+    deadline.expires_after(std::chrono::seconds(policy->timeout_s));
+    deadline.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) listener.time_out(**connection);
+    });
+  }
   (*connection)->start();
   io.run();
   return listener.exit_code();

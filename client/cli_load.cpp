@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -58,21 +57,6 @@ constexpr std::array kLoadFlags{FlagSpec{"states", true},
                                 FlagSpec{"deny", false},
                                 FlagSpec{"fraud", false},
                                 FlagSpec{"help", false}};
-
-// A positive integer flag; `fallback` when absent, nullopt (reported) when malformed.
-std::optional<std::uint64_t> count_flag(const Args& flags, std::string_view name,
-                                        std::uint64_t fallback) {
-  const auto value = flags.value(name);
-  if (!value) return fallback;
-  std::uint64_t number = 0;
-  const auto* end = value->data() + value->size();
-  if (auto [ptr, ec] = std::from_chars(value->data(), end, number);
-      ec != std::errc{} || ptr != end || number == 0) {
-    usage_error("--" + std::string(name) + " needs a positive number");
-    return std::nullopt;
-  }
-  return number;
-}
 
 struct LoadFlags {
   LoadPlan plan;

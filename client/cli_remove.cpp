@@ -2,7 +2,6 @@
 // {"type":"remove"}, waits for the server's `deactivated` (reason device_removed) and the
 // 4403 close, then deletes its state file, as the phone app forgets the account.
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -17,7 +16,8 @@ namespace twostep::client::cli {
 namespace asio = boost::asio;
 namespace {
 
-constexpr std::string_view kRemoveHelp = R"(Usage: twostep-device remove --state FILE [--keep-state]
+constexpr std::string_view kRemoveHelp =
+    R"(Usage: twostep-device remove --state FILE [--keep-state] [--timeout S]
 
 Removes this device's account from the server (the server deactivates the device with
 reason device_removed), then deletes the state file. Prints {"type":"removed",...}.
@@ -25,6 +25,9 @@ reason device_removed), then deletes the state file. Prints {"type":"removed",..
   --state FILE     the device's state file
   --keep-state     keep the state file afterwards
   --timeout S      give up after S seconds (default 30)
+
+Exit status: 0 when removed; 5 when the server did not confirm within the timeout; 3 or 4
+when the server refused the device (already deactivated, or unknown); 1 otherwise.
 )";
 
 constexpr std::array kRemoveFlags{FlagSpec{"state", true}, FlagSpec{"keep-state", false},
@@ -75,14 +78,8 @@ int remove_command(std::span<const std::string_view> args) {
   Args flags;
   if (auto done = parse_flags(args, kRemoveFlags, kRemoveHelp, flags)) return *done;
   if (!flags.has("state")) return usage_error("remove needs --state FILE");
-  int timeout = 30;
-  if (const auto value = flags.value("timeout")) {
-    const auto* end = value->data() + value->size();
-    if (auto [ptr, ec] = std::from_chars(value->data(), end, timeout);
-        ec != std::errc{} || ptr != end || timeout <= 0) {
-      return usage_error("--timeout needs a positive number of seconds");
-    }
-  }
+  const auto timeout = count_flag(flags, "timeout", 30);
+  if (!timeout) return kExitUsage;
   const std::filesystem::path state_path = *flags.value("state");
 
   asio::io_context io;
@@ -93,16 +90,19 @@ int remove_command(std::span<const std::string_view> args) {
   options.reconnect = false;
   auto connection = device_from_state_file(io, state_path, options, random, remover);
   if (!connection) return failure("cannot open the device", connection.error());
-  deadline.expires_after(std::chrono::seconds(timeout));
+  deadline.expires_after(std::chrono::seconds(*timeout));
+  bool timed_out = false;
   deadline.async_wait([&](const boost::system::error_code& ec) {
-    if (!ec) (*connection)->stop();
+    if (ec) return;
+    timed_out = true;
+    (*connection)->stop();
   });
   (*connection)->start();
   io.run();
 
   if (!remover.removed()) {
     std::cerr << "twostep-device: the server did not confirm the removal\n";
-    return remover.exit_code();
+    return timed_out ? kExitTimeout : remover.exit_code();
   }
   if (!flags.has("keep-state")) {
     std::error_code ec;

@@ -3,6 +3,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <charconv>
 #include <functional>
 #include <limits>
@@ -58,6 +59,20 @@ std::vector<std::string> as_string_array(const toml::node& node, const std::file
 using Setter =
     std::function<void(Config&, const toml::node&, const std::filesystem::path&, std::string_view)>;
 
+// A setter for a string (or path) member.
+template <class T>
+Setter string_setter(T Config::*member) {
+  return [member](Config& c, const toml::node& n, const std::filesystem::path& f,
+                  std::string_view k) { c.*member = as_string(n, f, k); };
+}
+
+// A setter for an unsigned member with a lower bound.
+template <class T>
+Setter unsigned_setter(T Config::*member, std::int64_t min) {
+  return [member, min](Config& c, const toml::node& n, const std::filesystem::path& f,
+                       std::string_view k) { c.*member = as_unsigned<T>(n, f, k, min); };
+}
+
 // One entry per accepted key; anything else in the file is an error.
 const std::map<std::string, Setter, std::less<>>& setters() {
   using P = const std::filesystem::path&;
@@ -103,6 +118,28 @@ const std::map<std::string, Setter, std::less<>>& setters() {
            key_error(f, k, "must be one of debug, info, warn, error");
          }
        }},
+      {"phone_provider",
+       [](Config& c, N n, P f, K k) {
+         c.phone_provider = as_string(n, f, k);
+         if (c.phone_provider != "outbox" && c.phone_provider != "webhook") {
+           key_error(f, k, "must be one of outbox, webhook");
+         }
+       }},
+      {"phone_default_region",
+       [](Config& c, N n, P f, K k) {
+         c.phone_default_region = as_string(n, f, k);
+         const auto& r = c.phone_default_region;
+         if (r.size() != 2 || !std::isupper(static_cast<unsigned char>(r[0])) ||
+             !std::isupper(static_cast<unsigned char>(r[1]))) {
+           key_error(f, k, "must be a two-letter region code such as US or NL");
+         }
+       }},
+      {"phone_webhook_url", string_setter(&Config::phone_webhook_url)},
+      {"phone_webhook_secret_file", string_setter(&Config::phone_webhook_secret_file)},
+      {"phone_webhook_ca_file", string_setter(&Config::phone_webhook_ca_file)},
+      {"phone_webhook_timeout_ms", unsigned_setter(&Config::phone_webhook_timeout_ms, 100)},
+      {"phone_webhook_attempts", unsigned_setter(&Config::phone_webhook_attempts, 1)},
+      {"phone_webhook_backoff_ms", unsigned_setter(&Config::phone_webhook_backoff_ms, 0)},
   };
   return table;
 }
@@ -113,6 +150,8 @@ std::string Config::database_url() const {
   if (!db.empty()) return db;
   return "sqlite:" + (data_dir / "twostep.db").string();
 }
+
+std::filesystem::path Config::outbox_path() const { return data_dir / "outbox.jsonl"; }
 
 std::filesystem::path Config::master_key_path() const {
   return master_key.empty() ? data_dir / "master.key" : master_key;

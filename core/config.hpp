@@ -30,6 +30,21 @@ struct Config {
   unsigned idle_timeout_seconds = 60;        // keep-alive between requests
   std::string log_level = "info";            // debug | info | warn | error
 
+  // SMS and voice messages (phone/): where they go, and how numbers typed without a country
+  // code are read. The webhook's shared secret lives in a file of its own (like the master
+  // key), so the config file can be readable without revealing it.
+  std::string phone_provider = "outbox";            // outbox | webhook
+  std::string phone_default_region = "US";          // ISO 3166-1 alpha-2
+  std::string phone_webhook_url;                    // https://…; required for "webhook"
+  std::filesystem::path phone_webhook_secret_file;  // ≥ 16 bytes; required for "webhook"
+  std::filesystem::path phone_webhook_ca_file;      // PEM; empty = the system's trust store
+  unsigned phone_webhook_timeout_ms = 5000;         // per attempt
+  unsigned phone_webhook_attempts = 3;              // tries in all
+  unsigned phone_webhook_backoff_ms = 500;          // pause before the 2nd try; doubles
+
+  /// DATA_DIR/outbox.jsonl: the default provider's file.
+  std::filesystem::path outbox_path() const;
+
   /// "sqlite:…" path or PostgreSQL URL after defaults are applied.
   std::string database_url() const;
   std::filesystem::path master_key_path() const;

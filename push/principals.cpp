@@ -87,6 +87,11 @@ void record_success(store::Tx& tx, const core::Clock& clock, const UserState& us
 }
 
 bool block_user(store::Tx& tx, const core::Clock& clock, std::string_view user_id) {
+  // A fraud report means someone else may hold this user's trusted browsers too. The
+  // remember_tokens table belongs to account/, which push/ may not include (STYLE.md's
+  // layers), so this is account::revoke_remember_tokens' one statement; the caller's audit
+  // row ("push.fraud" / "device.disowned") records the block. Done for a disabled user too.
+  tx.exec("DELETE FROM remember_tokens WHERE user_id = ?", {std::string(user_id)});
   return tx.exec(
              "UPDATE users SET status = 'blocked', updated_at = ? WHERE id = ? AND "
              "status = 'active'",

@@ -58,7 +58,8 @@ bool record_failure(store::Tx& tx, const core::Clock& clock, const store::AuditC
 void record_success(store::Tx& tx, const core::Clock& clock, const UserState& user);
 
 /// Sets an active user's status to blocked (a fraud report or a "not me"); a disabled user
-/// stays disabled. True when the status changed.
+/// stays disabled. Either way every remember token of the user is deleted. True when the
+/// status changed.
 bool block_user(store::Tx& tx, const core::Clock& clock, std::string_view user_id);
 
 }  // namespace twostep::push::detail

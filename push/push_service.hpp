@@ -165,4 +165,11 @@ class PushService {
 std::vector<Notice> queue_notice(store::Tx& tx, const core::Clock& clock, core::Random& random,
                                  const NoticeRequest& request);
 
+/// Claims the remember token of an approved push that was asked for with `remember: true`:
+/// true exactly once per push (the first read of its approved status), false when the push
+/// is not approved, did not ask, or was claimed before. The caller issues the token
+/// (account/remember_tokens.hpp) in the same transaction, so a claim and its token commit
+/// together.
+bool claim_remember_token(store::Tx& tx, const core::Clock& clock, std::string_view txid);
+
 }  // namespace twostep::push

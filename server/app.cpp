@@ -7,7 +7,11 @@
 #include "core/master_key.hpp"
 #include "server/account_authenticator.hpp"
 #include "server/handlers/admin_routes.hpp"
+#include "server/handlers/app_credential_routes.hpp"
 #include "server/handlers/authenticator_routes.hpp"
+#include "server/handlers/phone_routes.hpp"
+#include "server/handlers/session_routes.hpp"
+#include "server/phone_wiring.hpp"
 #include "server/push_runtime.hpp"
 #include "server/routes.hpp"
 
@@ -35,6 +39,11 @@ App::App(core::Config config_in) : config(std::move(config_in)) {
   ensure_data_dir(config.data_dir);
   core::SecretBytes key = core::load_or_create_master_key(config.master_key_path(), random);
   store = store::open_store(config.database_url());
+  phone_provider = make_phone_provider(config, clock);
+  phone = std::make_unique<phone::PhoneService>(*store, clock, random, *phone_provider,
+                                                derive_phone_code_key(key));
+  phone->on_transaction_changed(
+      [this](std::string_view txid) { transaction_waiters.notify(txid); });
   sealer = std::make_unique<core::Sealer>(std::move(key), random);
   authenticator = std::make_unique<AccountAuthenticator>(*store, clock);
   push = std::make_unique<push::PushService>(*store, clock, random, device_hub);
@@ -63,6 +72,11 @@ void register_routes(Router& router, App& app) {
   register_admin_audit_routes(router, app);
   register_authenticator_area_routes(router, app);
   register_auth_push_routes(router, app);
+  register_phone_routes(router, app);
+  register_session_area_routes(router, app);
+  register_app_credential_routes(router, app);
+  register_auth_app_password_routes(router, app);
+  register_auth_preauth_routes(router, app);
 }
 
 }  // namespace twostep::server

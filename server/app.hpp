@@ -14,6 +14,9 @@
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "core/random.hpp"
+#include "core/server_clock.hpp"
+#include "phone/phone_service.hpp"
+#include "phone/provider.hpp"
 #include "push/hub.hpp"
 #include "push/push_service.hpp"
 #include "push/waiters.hpp"
@@ -37,7 +40,8 @@ struct App {
   /// Mutable until the server runs: `serve` fills in public_url with the bound port when it
   /// was not configured, so read config.base_url() when a request needs it, not earlier.
   core::Config config;
-  core::SystemClock clock;
+  /// The system clock; test builds let integration tests move it (core/server_clock.hpp).
+  core::ServerClock clock;
   core::SystemRandom random;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<core::Sealer> sealer;
@@ -59,6 +63,13 @@ struct App {
   /// wiring replaces this no-op; handlers call it after every such commit.
   std::function<void(const std::vector<activation::Deactivation>&)> on_devices_deactivated =
       [](const std::vector<activation::Deactivation>&) {};
+
+  // ---- Phone methods (phone/, server/phone_wiring.hpp) -----------------------------------
+  /// Carries SMS and voice messages: the outbox file, or the configured webhook.
+  std::unique_ptr<phone::Provider> phone_provider;
+  /// Phone numbers, their verification, and sign-in codes. Its transactions ("stx…") wake
+  /// the same transaction_waiters as pushes when they change.
+  std::unique_ptr<phone::PhoneService> phone;
 
   ~App();
 };

@@ -27,4 +27,12 @@ push::NoticeRequest device_removed_notice(const activation::Device& device,
                              std::string(exclude_device_id)};
 }
 
+push::NoticeRequest app_password_created_notice(const account::AppPassword& app_password) {
+  return push::NoticeRequest{app_password.user_id,
+                             push::NoticeEvent::kAppPasswordCreated,
+                             {{"app_password_id", app_password.id}, {"name", app_password.name}},
+                             "",
+                             ""};
+}
+
 }  // namespace twostep::server

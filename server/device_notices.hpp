@@ -1,6 +1,6 @@
 // The security notices about devices (SPEC.md capability 11) that handlers queue in the
-// transaction of the change they announce: a device was added, a device was removed. One
-// place for their `detail`, so every path announces the same shape.
+// transaction of the change they announce: a device was added or removed, an app password was
+// created. One place for their `detail`, so every path announces the same shape.
 //
 // Use, inside the change's write transaction:
 //   notices = push::queue_notice(tx, app.clock, app.random, device_added_notice(...));
@@ -9,6 +9,7 @@
 
 #include <string_view>
 
+#include "account/app_passwords.hpp"
 #include "activation/activate.hpp"
 #include "activation/devices.hpp"
 #include "push/types.hpp"
@@ -25,5 +26,9 @@ push::NoticeRequest device_added_notice(const activation::ActivatedDevice& devic
 push::NoticeRequest device_removed_notice(const activation::Device& device,
                                           activation::DeactivationReason reason,
                                           std::string_view exclude_device_id = {});
+
+/// `app_password_created` for every active device of the user; detail {app_password_id,
+/// name} (never the password).
+push::NoticeRequest app_password_created_notice(const account::AppPassword& app_password);
 
 }  // namespace twostep::server

@@ -19,7 +19,11 @@ enum class Access {
   kPublic,       // no credential
   kAdmin,        // admin bearer token, or the session of a user with the admin role
   kApplication,  // application API key (bearer)
-  kSession,      // an end user's session cookie (+ X-CSRF-Token on writes)
+  kSession,      // an end user's session cookie (+ X-CSRF-Token on writes), signed in
+  // The same cookie during sign-in (account/sessions.hpp stages), for the few routes that
+  // serve a sign-in before it is done; other routes see such a session as no session (401).
+  kSessionEnrolling,  // stage "register" or "done": adding a first or replacement method
+  kSessionAnyStage,   // any stage ("mfa" too): the /v1/session… second-step routes
 };
 
 /// Who is calling, as established by the server's authenticator.

@@ -20,6 +20,10 @@ namespace {
 
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::chrono::seconds kTlsShutdownTimeout{2};
+// Lingering close (as nginx's lingering_close): how long and how much of a refused
+// request's remaining bytes the server reads and discards before closing.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kLingerMaxBytes = 8 * 1024 * 1024;
 
 std::string peer_address(const tcp::socket& socket) {
   boost::system::error_code ec;
@@ -253,6 +257,13 @@ asio::awaitable<void> Session::close(bool graceful) {
   if (graceful) {
     tcp().expires_after(kTlsShutdownTimeout);
     co_await tls_close_notify(stream_);
+    // The client may still be sending a request we refused (a body over the limit).
+    // Closing with unread bytes makes the kernel send a reset, which can destroy the
+    // answer before the client reads it; so half-close and drain for a bounded time.
+    if (!stopping_ && !ctx_.stopping) {
+      tcp().expires_after(kLingerTimeout);
+      co_await drain_after_close(stream_, kLingerMaxBytes);
+    }
   }
   beast::error_code ec;
   tcp().socket().shutdown(tcp::socket::shutdown_both, ec);

@@ -1,6 +1,8 @@
 // Instantiations of the Beast/Asio operations on TlsStream (see tls_io.hpp).
 #include "server/tls_io.hpp"
 
+#include <array>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -60,6 +62,16 @@ asio::awaitable<beast::error_code> tls_close_notify(TlsStream& stream) {
   beast::error_code ec;
   co_await stream.async_shutdown(with(ec));
   co_return ec;
+}
+
+asio::awaitable<void> drain_after_close(TlsStream& stream, std::size_t max_bytes) {
+  beast::tcp_stream& transport = stream.next_layer();
+  beast::error_code ec;
+  transport.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 16 * 1024> scratch{};
+  for (std::size_t drained = 0; !ec && drained < max_bytes;) {
+    drained += co_await transport.async_read_some(asio::buffer(scratch), with(ec));
+  }
 }
 
 }  // namespace twostep::server

@@ -30,5 +30,9 @@ asio::awaitable<beast::error_code> write_continue(TlsStream& stream, unsigned ve
 /// Sends close_notify without waiting for the peer's (RFC 8446 §6.1 allows it), so a
 /// client that never answers cannot hold the connection open.
 asio::awaitable<beast::error_code> tls_close_notify(TlsStream& stream);
+/// Half-closes the TCP connection (FIN) and reads and discards what the peer still sends
+/// until it closes, the stream's deadline passes or `max_bytes` were discarded. Bytes are
+/// read below TLS: they are only drained, never interpreted.
+asio::awaitable<void> drain_after_close(TlsStream& stream, std::size_t max_bytes);
 
 }  // namespace twostep::server

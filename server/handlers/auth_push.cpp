@@ -11,6 +11,8 @@
 #include "push/types.hpp"
 #include "server/device_actions.hpp"
 #include "server/handlers/admin_support.hpp"
+#include "server/handlers/app_credential_routes.hpp"
+#include "server/handlers/phone_routes.hpp"
 #include "server/json_io.hpp"
 #include "server/push_runtime.hpp"
 #include "server/routes.hpp"
@@ -82,19 +84,29 @@ boost::json::object push_transaction_json(const push::PushTransaction& push) {
   return out;
 }
 
-PushRuntime::PollState read_push(App& app, const std::string& txid, const std::string& requester) {
+// An approved push asked for with `remember: true` carries its remember_token in the first
+// read of the approved status only (claim_push_remember_token); the application keeps it.
+PushRuntime::PollState read_push(App& app, const std::string& txid, const std::string& requester,
+                                 const store::AuditContext& who) {
   auto push = app.push->get_transaction(txid, requester);
   if (!push) return {std::unexpected(push.error()), false};
-  return {json_response(200, push_transaction_json(*push)),
-          push->status == push::PushStatus::kPending};
+  boost::json::object body = push_transaction_json(*push);
+  if (push->remember && push->status == push::PushStatus::kApproved) {
+    put_remember_token(body, claim_push_remember_token(app, who, txid, push->user_id, requester));
+  }
+  return {json_response(200, body), push->status == push::PushStatus::kPending};
 }
 
 // The one dispatch on the kind of transaction. Only the application that created a
 // transaction may read it; anyone else gets the same 404 as for an unknown txid.
 std::optional<PushRuntime::PollRead> transaction_reader(App& app, const std::string& txid,
-                                                        const std::string& requester) {
+                                                        const std::string& requester,
+                                                        const store::AuditContext& who) {
   if (txid.starts_with(push::kTxidPrefix)) {
-    return [&app, txid, requester] { return read_push(app, txid, requester); };
+    return [&app, txid, requester, who] { return read_push(app, txid, requester, who); };
+  }
+  if (txid.starts_with(phone::kTxidPrefix)) {
+    return [&app, txid, requester] { return read_phone_transaction(app, txid, requester); };
   }
   return std::nullopt;
 }
@@ -106,7 +118,7 @@ void get_transaction(App& app, HttpRequest& request, Respond respond) {
     return;
   }
   const std::string& txid = request.param("txid");
-  auto reader = transaction_reader(app, txid, request.principal.id);
+  auto reader = transaction_reader(app, txid, request.principal.id, audit_context(request));
   if (!reader) {
     respond(core::fail(core::ErrorKind::kNotFound, "transaction_not_found", "no such transaction"));
     return;

@@ -1,10 +1,12 @@
 // POST /v1/auth/totp: an application asks whether this user's code is good. A denial is an
 // answer, not an error (200 with a reason), and it is committed — the failure count and the
 // accepted step are stored before the verdict leaves, so a code is never accepted twice and
-// lockout survives a restart. An unknown user looks exactly like a wrong code.
+// lockout survives a restart. An unknown user looks exactly like a wrong code. With
+// `remember: true` an approval also returns a remember_token (unless remember_days is 0).
 #include "account/settings.hpp"
 #include "activation/verifier.hpp"
 #include "server/handlers/admin_support.hpp"
+#include "server/handlers/app_credential_routes.hpp"
 #include "server/handlers/authenticator_routes.hpp"
 #include "server/json_io.hpp"
 
@@ -14,6 +16,7 @@ namespace {
 struct TotpInput {
   std::string username;
   std::string code;
+  bool remember = false;
 };
 
 core::Result<TotpInput> read_totp_input(const HttpRequest& request) {
@@ -23,12 +26,9 @@ core::Result<TotpInput> read_totp_input(const HttpRequest& request) {
   if (!username) return std::unexpected(username.error());
   auto code = required_string(*body, "code", 1, 16);
   if (!code) return std::unexpected(code.error());
-  // `remember` is part of the contract; remembered browsers arrive with the accounts work,
-  // so for now it is only checked for its type and no remember_token is issued.
-  if (auto remember = optional_bool(*body, "remember"); !remember) {
-    return std::unexpected(remember.error());
-  }
-  return TotpInput{std::move(*username), std::move(*code)};
+  auto remember = optional_bool(*body, "remember");
+  if (!remember) return std::unexpected(remember.error());
+  return TotpInput{std::move(*username), std::move(*code), remember->value_or(false)};
 }
 
 activation::TotpPolicy policy_of(const account::Settings& settings) {
@@ -47,14 +47,22 @@ Reply auth_totp(App& app, HttpRequest& request) {
   if (!input) return std::unexpected(input.error());
   const store::AuditContext who = audit_context(request);
   activation::TotpVerdict verdict;
-  // Settings and verification in one write transaction, committed even on denial.
+  std::optional<account::IssuedRememberToken> remembered;
+  // Settings, verification and any remember token in one write transaction, committed even
+  // on denial.
   app.store->run(store::TxMode::kWrite, [&](store::Tx& tx) {
     const activation::TotpPolicy policy = policy_of(account::load_settings(tx));
     verdict = activation::verify_user_totp(tx, app.clock, *app.sealer, who, input->username,
                                            input->code, policy);
+    if (verdict.approved && input->remember) {
+      remembered =
+          issue_application_remember_token(tx, app, who, verdict.user_id, request.principal.id);
+    }
     return true;
   });
-  return json_response(200, verdict_json(verdict));
+  boost::json::object body = verdict_json(verdict);
+  put_remember_token(body, remembered);
+  return json_response(200, body);
 }
 
 }  // namespace

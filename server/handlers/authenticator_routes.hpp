@@ -81,9 +81,10 @@ boost::json::object user_methods_json(store::Tx& tx, const core::Clock& clock,
 Reply methods_for(App& app, HttpRequest& request, const UserScope& scope);
 
 /// Removes every method of the user in one transaction (devices deactivated with reason
-/// admin_reregistration, OATH tokens deleted, pending activations cancelled) and issues a
-/// new registration link → {registration_url, registration_expires_at, deactivated_devices,
-/// oath_tokens_deleted, activations_cancelled}.
+/// admin_reregistration, OATH tokens deleted, pending activations cancelled, app passwords
+/// deleted, remember tokens revoked) and issues a new registration link →
+/// {registration_url, registration_expires_at, deactivated_devices, oath_tokens_deleted,
+/// activations_cancelled, app_passwords_deleted}.
 Reply require_reregistration_for(App& app, HttpRequest& request, const UserScope& scope);
 
 /// Registers every route of this area; called once from register_routes() in app.cpp.

@@ -1,13 +1,19 @@
 // A user's verification methods at a glance, and "require re-registration", which removes
 // all of them at once. Both are the one place where each method family has its part: the
 // phone numbers, app passwords and trusted browsers of later modules join here.
+#include "account/app_passwords.hpp"
 #include "account/registration.hpp"
+#include "account/remember_tokens.hpp"
+#include "account/settings.hpp"
 #include "activation/devices.hpp"
 #include "activation/oath_tokens.hpp"
 #include "activation/sweep.hpp"
+#include "phone/phones.hpp"
 #include "server/handlers/admin_support.hpp"
+#include "server/handlers/app_credential_routes.hpp"
 #include "server/handlers/authenticator_json.hpp"
 #include "server/handlers/authenticator_routes.hpp"
+#include "server/handlers/phone_routes.hpp"
 #include "server/json_io.hpp"
 
 namespace twostep::server {
@@ -38,6 +44,7 @@ boost::json::array oath_tokens_json(store::Tx& tx, std::string_view user_id) {
 struct Reregistered {
   activation::Reregistration removed;
   account::RegistrationLink link;
+  std::int64_t app_passwords_deleted = 0;
 };
 
 }  // namespace
@@ -47,11 +54,11 @@ boost::json::object user_methods_json(store::Tx& tx, const core::Clock& clock,
   boost::json::object out;
   out["authenticators"] = active_devices_json(tx, clock, user.id);
   out["oath_tokens"] = oath_tokens_json(tx, user.id);
-  // Phone numbers, app passwords and remembered browsers arrive with their modules; until
-  // then a user has none of them.
-  out["phones"] = boost::json::array{};
-  out["app_passwords"] = boost::json::array{};
-  out["trusted_browsers"] = boost::json::object{{"count", 0}};
+  out["phones"] = phones_json(tx, user.id);
+  out["app_passwords"] = app_passwords_json(tx, user.id);
+  const int remember_days = account::load_settings(tx).remember_days;
+  out["trusted_browsers"] = boost::json::object{
+      {"count", account::count_remember_tokens(tx, clock, user.id, remember_days)}};
   if (user.preferred_method.empty()) {
     out["preferred_method"] = nullptr;
   } else {
@@ -77,7 +84,14 @@ Reply require_reregistration_for(App& app, HttpRequest& request, const UserScope
     if (!removed) return std::unexpected(removed.error());
     auto link = account::reissue_registration_link(tx, account_env(app), who, scope.user_ref);
     if (!link) return std::unexpected(link.error());
-    return Reregistered{std::move(*removed), std::move(*link)};
+    // Starting over includes the browsers the user once trusted and the app passwords.
+    auto user = account::get_user(tx, scope.user_ref);
+    if (!user) return std::unexpected(user.error());
+    account::revoke_remember_tokens(tx, app.clock, who, user->id, "reregistration");
+    const auto app_passwords =
+        account::delete_all_app_passwords(tx, account_env(app), who, user->id);
+    phone::remove_all_phones(tx, app.clock, who, user->id);  // audited "phone.removed" each
+    return Reregistered{std::move(*removed), std::move(*link), app_passwords};
   });
   if (!done) return std::unexpected(done.error());
   announce_deactivations(app, done->removed.deactivations);
@@ -87,7 +101,8 @@ Reply require_reregistration_for(App& app, HttpRequest& request, const UserScope
                                {"registration_expires_at", core::to_rfc3339(done->link.expires_at)},
                                {"deactivated_devices", done->removed.deactivations.size()},
                                {"oath_tokens_deleted", done->removed.oath_tokens_deleted},
-                               {"activations_cancelled", done->removed.activations_cancelled}});
+                               {"activations_cancelled", done->removed.activations_cancelled},
+                               {"app_passwords_deleted", done->app_passwords_deleted}});
 }
 
 void register_methods_routes(Router& router, App& app) {

@@ -17,7 +17,8 @@ const boost::json::object kDefaults{{"remember_days", 14},
                                     {"verify_all_phone_changes", false},
                                     {"registration_link_days", 7},
                                     {"push_max_outstanding", 3},
-                                    {"push_max_per_minute", 5}};
+                                    {"push_max_per_minute", 5},
+                                    {"unknown_user_preauth", "deny"}};
 
 TEST_F(AdminSettings, DefaultsUntilChanged) {
   Response r = get("/v1/settings");

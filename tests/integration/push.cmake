@@ -21,3 +21,10 @@ twostep_test(push_roundtrip_bench
   DEPS twostep_push_itest_support
   LABELS bench)
 add_dependencies(push_roundtrip_bench twostep)
+
+# The real companion app, `twostep-device`, driven end to end as a child process: activation
+# from the QR PNG, answers to pushes, TOTP codes, removal.
+twostep_integration_test(device_cli_integration_tests
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/device_cli_e2e_test.cpp
+  DEPS twostep_core PkgConfig::SQLITE3 OpenSSL::Crypto)
+add_dependencies(device_cli_integration_tests twostep-device)

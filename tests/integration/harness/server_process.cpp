@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -35,10 +37,17 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
-pid_t spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
+// Starts `args` with stdout and stderr to files; stdin from `stdin_fd` when given, else
+// /dev/null.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err,
+            int stdin_fd = -1) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (stdin_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char*> argv;
@@ -77,25 +86,91 @@ void kill_and_reap(pid_t pid) {
 
 }  // namespace
 
-fs::path twostep_binary() {
+fs::path program_path(std::string_view name) {
   const char* dir = std::getenv("TWOSTEP_BINARY_DIR");
   if (dir == nullptr) throw std::runtime_error("TWOSTEP_BINARY_DIR is not set; run through ctest");
-  return fs::path(dir) / "bin" / "twostep";
+  return fs::path(dir) / "bin" / name;
+}
+
+fs::path twostep_binary() { return program_path("twostep"); }
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipe_stdin)
+    : dir_(make_temp_dir()) {
+  int fds[2] = {-1, -1};
+  if (pipe_stdin) {
+    // A write after the program ended must fail with EPIPE, not kill the test.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  }
+  try {
+    pid_ = spawn(argv, dir_ / "out", dir_ / "err", fds[0]);
+  } catch (...) {
+    if (pipe_stdin) ::close(fds[1]);
+    throw;
+  }
+  if (pipe_stdin) ::close(fds[0]);
+  stdin_fd_ = fds[1];
+}
+
+ChildProcess::~ChildProcess() {
+  kill();
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+int ChildProcess::wait(std::chrono::milliseconds timeout) {
+  if (!status_) {
+    const int status = wait_exit(pid_, timeout);
+    if (status != -1) status_ = status;
+  }
+  return status_.value_or(-1);
+}
+
+bool ChildProcess::wait_for_output(std::string_view text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (out().find(text) == std::string::npos) {
+    // Whatever the program printed before it ended is in the file by now: look once more.
+    if (wait(0ms) != -1) return out().find(text) != std::string::npos;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+bool ChildProcess::write_stdin(std::string_view bytes) {
+  while (stdin_fd_ >= 0 && !bytes.empty()) {
+    const ssize_t n = ::write(stdin_fd_, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return stdin_fd_ >= 0;
+}
+
+void ChildProcess::kill() {
+  if (status_ || pid_ <= 0) return;
+  kill_and_reap(pid_);
+  status_ = 128 + SIGKILL;
+}
+
+std::string ChildProcess::out() const { return read_file(dir_ / "out"); }
+std::string ChildProcess::err() const { return read_file(dir_ / "err"); }
+
+CommandResult run_program(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+  ChildProcess child(argv);
+  CommandResult result;
+  result.status = child.wait(timeout);
+  child.kill();
+  result.out = child.out();
+  result.err = child.err();
+  return result;
 }
 
 CommandResult run_twostep(const std::vector<std::string>& args, std::chrono::seconds timeout) {
-  fs::path dir = make_temp_dir();
   std::vector<std::string> argv{twostep_binary().string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  pid_t pid = spawn(argv, dir / "out", dir / "err");
-  CommandResult result;
-  result.status = wait_exit(pid, timeout);
-  if (result.status == -1) kill_and_reap(pid);
-  result.out = read_file(dir / "out");
-  result.err = read_file(dir / "err");
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  return result;
+  return run_program(argv, timeout);
 }
 
 ServerProcess::ServerProcess(ServerProcessOptions options) {

@@ -1,6 +1,7 @@
 // Runs the real `twostep` binary for an integration test: a fresh temporary data dir,
 // `serve --listen 127.0.0.1:0`, the port read from DATA_DIR/listen.port, and SIGTERM at the
-// end with the exit status checked. Also runs one-shot CLI commands.
+// end with the exit status checked. Also runs one-shot CLI commands, and other programs of
+// the build (twostep-device) in the background.
 //
 //   ServerProcess server;                       // started and listening
 //   HttpsClient client = server.client();       // pins the server's self-signed certificate
@@ -13,14 +14,19 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/integration/harness/https_client.hpp"
 
 namespace twostep::testing {
 
-/// $TWOSTEP_BINARY_DIR/bin/twostep (TWOSTEP_BINARY_DIR is set by tests/CMakeLists.txt).
+/// $TWOSTEP_BINARY_DIR/bin/NAME, an executable of the build under test (TWOSTEP_BINARY_DIR
+/// is set by tests/CMakeLists.txt).
+std::filesystem::path program_path(std::string_view name);
+/// program_path("twostep").
 std::filesystem::path twostep_binary();
 
 struct CommandResult {
@@ -31,6 +37,46 @@ struct CommandResult {
 
 /// Runs `twostep args…` to completion (killed after `timeout`).
 CommandResult run_twostep(const std::vector<std::string>& args,
+                          std::chrono::seconds timeout = std::chrono::seconds(60));
+
+/// A program running in the background: stdin from /dev/null (or a pipe the test writes to),
+/// stdout and stderr to files read at any time. The destructor kills a program still running
+/// (SIGKILL), so a test that fails half-way never leaves one behind or waits on it.
+///
+///   ChildProcess child({program_path("twostep-device").string(), "listen", …});
+///   ASSERT_TRUE(child.wait_for_output("\"ready\"", 20s)) << child.err();
+///   EXPECT_EQ(child.wait(20s), 0);
+class ChildProcess {
+ public:
+  /// Starts `argv` (argv[0] is the program's path); throws when it cannot be started.
+  explicit ChildProcess(const std::vector<std::string>& argv, bool pipe_stdin = false);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  /// The exit status (128 + signal when killed by one) once the program has ended within
+  /// `timeout`; -1 while it is still running.
+  int wait(std::chrono::milliseconds timeout);
+  /// True once stdout contains `text`; false when the program ends or `timeout` passes
+  /// without it.
+  bool wait_for_output(std::string_view text, std::chrono::milliseconds timeout);
+  /// Writes to the program's stdin (with pipe_stdin); false when it is closed.
+  bool write_stdin(std::string_view bytes);
+  /// Kills the program (SIGKILL) if it is still running and reaps it.
+  void kill();
+  std::string out() const;
+  std::string err() const;
+
+ private:
+  std::filesystem::path dir_;  // holds the output files; removed by the destructor
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  std::optional<int> status_;
+};
+
+/// Runs `argv` to completion (killed after `timeout`, status -1 then).
+CommandResult run_program(const std::vector<std::string>& argv,
                           std::chrono::seconds timeout = std::chrono::seconds(60));
 
 struct ServerProcessOptions {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "account/env.hpp"
+#include "account/users.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "store/audit.hpp"
@@ -49,6 +50,15 @@ class AccountTest : public ::testing::Test {
     return read([&](store::Tx& tx) {
       return tx.query_one("SELECT COUNT(*) FROM audit_log WHERE type = ?", {type})->integer(0);
     });
+  }
+
+  /// A new user (create_user); its id, "" after a test failure.
+  std::string make_user(const std::string& username) {
+    auto created = write([&](store::Tx& tx) {
+      return create_user(tx, env_, who_, {username, "Someone", std::nullopt, Role::kUser});
+    });
+    EXPECT_TRUE(created) << created.error().message;
+    return created ? created->user.id : "";
   }
 
   std::filesystem::path dir_;

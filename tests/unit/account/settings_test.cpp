@@ -35,7 +35,8 @@ TEST_F(SettingsTest, DefaultsWhenNothingIsStored) {
   EXPECT_EQ(s.registration_link_days, 7);
   EXPECT_EQ(s.push_max_outstanding, 3);
   EXPECT_EQ(s.push_max_per_minute, 5);
-  EXPECT_EQ(settings_to_json(s).size(), 12u);
+  EXPECT_EQ(s.unknown_user_preauth, "deny");
+  EXPECT_EQ(settings_to_json(s).size(), 13u);
 }
 
 TEST_F(SettingsTest, PatchChangesNamedFieldsAndPersists) {
@@ -65,6 +66,20 @@ TEST_F(SettingsTest, AuditsOldAndNewValues) {
   });
   EXPECT_EQ(boost::json::parse(detail),
             boost::json::parse(R"({"changes":{"remember_days":{"old":14,"new":30}}})"));
+}
+
+TEST_F(SettingsTest, UnknownUserPreauthIsOneOfItsChoices) {
+  auto r = patch(R"({"unknown_user_preauth": "enroll"})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(load().unknown_user_preauth, "enroll");
+  EXPECT_EQ(settings_to_json(load()).at("unknown_user_preauth"), "enroll");
+  for (const char* bad : {R"({"unknown_user_preauth": "allow"})", R"({"unknown_user_preauth": 1})",
+                          R"({"unknown_user_preauth": "DENY"})"}) {
+    auto refused = patch(bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, "invalid_unknown_user_preauth") << bad;
+  }
+  EXPECT_EQ(load().unknown_user_preauth, "enroll");
 }
 
 TEST_F(SettingsTest, UnknownSettingIsNamed) {

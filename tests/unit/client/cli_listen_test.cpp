@@ -154,6 +154,24 @@ TEST_F(DeviceCliListen, ApprovesWithTheGivenNumberAndExitsAfterTheResult) {
   EXPECT_EQ(lines[3].at("status"), "approved");
 }
 
+TEST_F(DeviceCliListen, APushDeliveredTwiceIsShownAndAnsweredOnce) {
+  Child child =
+      run({"listen", "--state", state_path_.string(), "--approve-with", "42", "--exit-after", "1"});
+  auto peer = wait_peer();
+  ASSERT_TRUE(peer);
+  const std::string push =
+      R"({"type":"push","txid":"tx_1","context":{"app":"VPN"},"expires_at":"2026-11-28T00:01:00Z"})";
+  peer->send(push);
+  peer->send(push);
+  ASSERT_TRUE(run_until(io_, [&] { return !peer->received.empty(); }));
+  peer->send(R"({"type":"result","txid":"tx_1","status":"approved"})");
+  ASSERT_TRUE(run_until(io_, [&] { return child.exited() && peer->closed; }));
+  EXPECT_EQ(child.exit_code(), 0);
+  EXPECT_EQ(peer->received.size(), 1u);
+  EXPECT_EQ(child.types(),
+            (std::vector<std::string>{"ready", "push", "answered", "result", "closed"}));
+}
+
 TEST_F(DeviceCliListen, DeactivationExitsWithTheReason) {
   Child child = run({"listen", "--state", state_path_.string()});
   auto peer = wait_peer();
