@@ -232,4 +232,18 @@ HttpResponse json_response(unsigned status, const value& body) {
   return response;
 }
 
+core::Result<UsernamePassword> read_username_password(const HttpRequest& request,
+                                                      std::size_t max_password) {
+  auto body = parse_json_object(request);
+  if (!body) return std::unexpected(body.error());
+  if (auto ok = reject_unknown_fields(*body, {"username", "password"}); !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto username = required_string(*body, "username", 1, 128);
+  if (!username) return std::unexpected(username.error());
+  auto password = required_string(*body, "password", 1, max_password);
+  if (!password) return std::unexpected(password.error());
+  return UsernamePassword{std::move(*username), std::move(*password)};
+}
+
 }  // namespace twostep::server

@@ -64,6 +64,15 @@ core::Result<const boost::json::object*> optional_object(const boost::json::obje
                                                          std::string_view field);
 /// 400 `unknown_field` (Error::field = the first unexpected name) when `body` has a key
 /// outside `allowed`; for endpoints that want typos reported instead of ignored.
+/// The body {username, password} of the sign-in and the application's app-password check:
+/// exactly those two strings, the username 1–128 bytes, the password 1–max_password bytes.
+struct UsernamePassword {
+  std::string username;
+  std::string password;
+};
+core::Result<UsernamePassword> read_username_password(const HttpRequest& request,
+                                                      std::size_t max_password);
+
 core::Result<void> reject_unknown_fields(const boost::json::object& body,
                                          std::initializer_list<std::string_view> allowed);
 

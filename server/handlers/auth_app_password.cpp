@@ -30,24 +30,6 @@
 namespace twostep::server {
 namespace {
 
-struct Input {
-  std::string username;
-  std::string password;
-};
-
-core::Result<Input> read_input(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"username", "password"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto username = required_string(*body, "username", 1, 128);
-  if (!username) return std::unexpected(username.error());
-  auto password = required_string(*body, "password", 1, 128);
-  if (!password) return std::unexpected(password.error());
-  return Input{std::move(*username), std::move(*password)};
-}
-
 struct Verdict {
   bool approved = false;
   std::string reason;
@@ -152,7 +134,7 @@ boost::json::object verdict_json(const Verdict& verdict) {
 }
 
 core::Result<HttpResponse> auth_app_password(App& app, HttpRequest& request) {
-  auto input = read_input(request);
+  auto input = read_username_password(request, 128);
   if (!input) return std::unexpected(input.error());
   const store::AuditContext who = audit_context(request);
   Check check = begin_check(app, who, input->username);

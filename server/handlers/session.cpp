@@ -19,24 +19,6 @@ namespace {
 using account::SessionStage;
 using Reply = core::Result<HttpResponse>;
 
-struct Credentials {
-  std::string username;
-  std::string password;
-};
-
-core::Result<Credentials> read_credentials(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"username", "password"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto username = required_string(*body, "username", 1, 128);
-  if (!username) return std::unexpected(username.error());
-  auto password = required_string(*body, "password", 1, 1024);
-  if (!password) return std::unexpected(password.error());
-  return Credentials{std::move(*username), std::move(*password)};
-}
-
 bool is_second_factor(const std::string& method) { return method != "temporary_access"; }
 
 // The user's choice when they can use it, else push, else the first method they have.
@@ -55,7 +37,7 @@ struct Started {
 };
 
 Reply sign_in(App& app, HttpRequest& request) {
-  auto input = read_credentials(request);
+  auto input = read_username_password(request, 1024);
   if (!input) return std::unexpected(input.error());
   const store::AuditContext who = audit_context(request);
   auto user = check_sign_in_password(app, who, input->username, input->password);
