@@ -4,12 +4,14 @@
 // signs out; POST /v1/session/complete-registration ends the register stage once a method
 // was added.
 #include <algorithm>
+#include <memory>
 
 #include "account/remember_tokens.hpp"
 #include "account/settings.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/session_routes.hpp"
 #include "server/json_io.hpp"
+#include "server/rate_limiter.hpp"
 #include "server/session_cookies.hpp"
 #include "server/session_sign_in.hpp"
 
@@ -36,12 +38,27 @@ struct Started {
   std::vector<std::string> methods;
 };
 
-Reply sign_in(App& app, HttpRequest& request) {
+// Per client address: a burst of 30 sign-ins, refilled at 30 a minute; a refused password
+// costs 2 more. Lockout protects one account; this slows password spraying (one password
+// tried on many accounts) from one address to a try every 6 s, while an office behind one
+// NAT address signing in normally does not notice.
+constexpr RateLimiter::Policy kSignInPolicy{30, 30.0 / 60, 10000};
+constexpr double kRefusedPasswordExtraCost = 2;
+
+Reply sign_in(App& app, RateLimiter& limiter, HttpRequest& request) {
+  if (auto allowed = limiter.take(request.client_ip); !allowed) {
+    return std::unexpected(allowed.error());
+  }
   auto input = read_username_password(request, 1024);
   if (!input) return std::unexpected(input.error());
   const store::AuditContext who = audit_context(request);
   auto user = check_sign_in_password(app, who, input->username, input->password);
-  if (!user) return std::unexpected(user.error());
+  if (!user) {
+    if (user.error().code == "invalid_credentials") {
+      limiter.charge(request.client_ip, kRefusedPasswordExtraCost);
+    }
+    return std::unexpected(user.error());
+  }
   const std::string_view remember = request_cookie(request, kRememberCookie);
   const std::string_view old_token = session_token(request);
   Started started =
@@ -118,7 +135,9 @@ Reply complete_registration(App& app, HttpRequest& request) {
 }  // namespace
 
 void register_session_routes(Router& router, App& app) {
-  router.add("POST", "/v1/session", Access::kPublic, bind_app(app, sign_in));
+  auto limiter = std::make_shared<RateLimiter>(app.clock, kSignInPolicy);
+  router.add("POST", "/v1/session", Access::kPublic,
+             [&app, limiter](HttpRequest& request) { return sign_in(app, *limiter, request); });
   router.add("GET", "/v1/session", Access::kSessionAnyStage, bind_app(app, current_session));
   router.add("DELETE", "/v1/session", Access::kSessionAnyStage, bind_app(app, sign_out));
   router.add("POST", "/v1/session/complete-registration", Access::kSessionAnyStage,

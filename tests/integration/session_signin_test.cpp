@@ -80,6 +80,19 @@ TEST_F(SessionSignIn, FailedPasswordsLockTheUserOut) {
   EXPECT_FALSE(locked.header("retry-after").empty());
 }
 
+TEST_F(SessionSignIn, PasswordSprayingFromOneAddressIsSlowedDown) {
+  // Each refused password costs 3 of the address's 30 tokens: the 11th try is refused
+  // before its password is looked at, whichever account it names, the right one included.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(sign_in(http(), "user" + std::to_string(i), kPassword).response.status, 401u);
+  }
+  auto refused = sign_in(http(), "alice", kPassword).response;
+  EXPECT_EQ(refused.status, 429u) << refused.body;
+  EXPECT_EQ(refused.error_code(), "too_many_requests");
+  EXPECT_FALSE(refused.header("retry-after").empty());
+  EXPECT_FALSE(refused.json.at("error").at("correlation_id").as_string().empty());
+}
+
 TEST_F(SessionSignIn, TotpFinishesTheSignIn) {
   WebSession session = sign_in_with_totp(http(), "alice", kPassword, phone_.secret);
   EXPECT_EQ(session.stage, "done");

@@ -5,31 +5,23 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <openssl/hmac.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
 
-#include "core/encoding.hpp"
-#include "tests/unit/phone/https_receiver.hpp"
+#include "tests/support/https_receiver.hpp"
 
 namespace twostep::phone {
 namespace {
 
 using std::chrono::milliseconds;
-using testing::HttpsReceiver;
+using twostep::testing::HttpsReceiver;
 
 const std::string kSecret = "webhook-shared-secret-0123456789";
 
-// HMAC-SHA256 computed here with OpenSSL's one-shot API, independently of core/crypto.
 std::string expected_signature(const std::string& timestamp, const std::string& body) {
-  const std::string text = timestamp + "." + body;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
-       reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &size);
-  return "sha256=" + core::hex_encode(std::span<const std::uint8_t>(mac, size));
+  return twostep::testing::expected_webhook_signature(kSecret, timestamp, body);
 }
 
 const Message kMessage{Channel::kSms, "+31612345678",  "", "Your twostep sign-in code is 123456.",
@@ -131,7 +123,7 @@ TEST_F(WebhookTest, RetriesTooManyRequests) {
 TEST_F(WebhookTest, RefusesAReceiverWhoseCertificateIsNotTrusted) {
   HttpsReceiver receiver({200});
   twostep::testing::TempDir dir;
-  const auto other = testing::make_self_signed(dir.path(), "stranger");
+  const auto other = twostep::testing::make_self_signed(dir.path(), "stranger");
   WebhookProvider provider(config(receiver.url(), other.cert), clock_);
   const auto sent = provider.send(kMessage);
   ASSERT_FALSE(sent);

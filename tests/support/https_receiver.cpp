@@ -1,10 +1,11 @@
 // The webhook tests' HTTPS receiver; see https_receiver.hpp.
-#include "tests/unit/phone/https_receiver.hpp"
+#include "tests/support/https_receiver.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -18,7 +19,7 @@
 #include <functional>
 #include <stdexcept>
 
-namespace twostep::phone::testing {
+namespace twostep::testing {
 namespace {
 
 void add_extension(X509* cert, int nid, const char* value) {
@@ -54,6 +55,22 @@ bool read_until(SSL* ssl, std::string& buffer, const std::function<bool()>& done
 }
 
 }  // namespace
+
+std::string expected_webhook_signature(std::string_view secret, std::string_view timestamp,
+                                       std::string_view body) {
+  const std::string text = std::string(timestamp) + "." + std::string(body);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &size);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "sha256=";
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kHex[mac[i] >> 4];
+    out += kHex[mac[i] & 0xf];
+  }
+  return out;
+}
 
 SelfSigned make_self_signed(const std::filesystem::path& dir, const std::string& name,
                             const std::string& san) {
@@ -189,4 +206,4 @@ void HttpsReceiver::handle(int fd) {
   ERR_clear_error();
 }
 
-}  // namespace twostep::phone::testing
+}  // namespace twostep::testing

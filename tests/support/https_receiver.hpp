@@ -1,8 +1,8 @@
-// A small HTTPS server for the webhook tests, on OpenSSL: it listens on 127.0.0.1 with a
-// self-signed P-256 certificate made at start-up (for IP 127.0.0.1 unless told otherwise),
-// records each
-// request, and answers with a scripted status per request. One thread, one connection at a
-// time; stopped and joined by its destructor.
+// A small HTTPS server for the webhook tests (the phone unit tests and the phone integration
+// tests share it), on OpenSSL: it listens on 127.0.0.1 with a self-signed P-256 certificate
+// made at start-up (for IP 127.0.0.1 unless told otherwise), records each request, and
+// answers with a scripted status per request. One thread, one connection at a time; stopped
+// and joined by its destructor.
 #pragma once
 
 #include <atomic>
@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,7 +19,7 @@
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
-namespace twostep::phone::testing {
+namespace twostep::testing {
 
 /// A self-signed certificate and its key, written as PEM files.
 struct SelfSigned {
@@ -29,6 +30,12 @@ struct SelfSigned {
 /// syntax, e.g. "IP:127.0.0.1" or "DNS:localhost").
 SelfSigned make_self_signed(const std::filesystem::path& dir, const std::string& name,
                             const std::string& san = "IP:127.0.0.1");
+
+/// The signature header a gateway expects for `body` sent at `timestamp`, computed here with
+/// OpenSSL's one-shot HMAC, independently of the server's code: "sha256=" and the lower-case
+/// hex of HMAC-SHA256(secret, timestamp + "." + body) (docs/API-ADDITIONS.md).
+std::string expected_webhook_signature(std::string_view secret, std::string_view timestamp,
+                                       std::string_view body);
 
 class HttpsReceiver {
  public:
@@ -68,4 +75,4 @@ class HttpsReceiver {
   std::thread thread_;
 };
 
-}  // namespace twostep::phone::testing
+}  // namespace twostep::testing
