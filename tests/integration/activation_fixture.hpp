@@ -2,19 +2,18 @@
 // serve`, an admin token) plus what these tests do over and over — users, activations,
 // phones activating with fresh P-256 keys, an application calling POST /v1/auth/totp — and
 // independent tools to check the server against: `oathtool` computes TOTP codes, `zbarimg`
-// decodes QR images, and the SQLite C API edits the server's database file.
+// decodes QR images, and SQL through the Store edits the server's database.
 //
 // The server runs on the real clock and a test may not wait for minutes or days. Where a
 // test needs time to have passed (an expired activation, a device not seen for 40 days) it
-// moves that row's timestamp into the past directly in the running server's SQLite file;
-// WAL mode lets this second connection write while the server has the database open, and
-// the server reads the row afresh on its next request.
+// moves that row's timestamp into the past directly in the running server's database (its
+// SQLite file, whose WAL mode lets this second connection write while the server has it
+// open, or its PostgreSQL database); the server reads the row afresh on its next request.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
-#include <sqlite3.h>
 
 #include <array>
 #include <chrono>
@@ -179,18 +178,9 @@ class ActivationItest : public AdminTest {
     return nullptr;
   }
 
-  /// Runs SQL on the running server's database file (see the header comment).
+  /// Runs SQL on the running server's database (see the header comment).
   void db_exec(const std::string& sql) {
-    sqlite3* db = nullptr;
-    const std::string path = (server().data_dir() / "twostep.db").string();
-    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
+    ASSERT_NO_THROW(::twostep::testing::db_exec(server().db_url(), sql)) << sql;
   }
 
   std::string app_key_;

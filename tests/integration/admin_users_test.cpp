@@ -15,9 +15,7 @@ namespace {
 class AdminUsers : public AdminTest {
  protected:
   /// The server's database, opened next to the running server (SQLite WAL allows it).
-  std::unique_ptr<store::Store> open_database() {
-    return store::open_store("sqlite:" + (server().data_dir() / "twostep.db").string());
-  }
+  std::unique_ptr<store::Store> open_database() { return store::open_store(server().db_url()); }
   std::string link_token(const Response& r) {
     std::string url(r.json.at("registration_url").as_string());
     auto at = url.find("#token=");

@@ -6,4 +6,4 @@ twostep_integration_test(credentials_integration_tests
     ${CMAKE_CURRENT_LIST_DIR}/credentials_auth_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/credentials_me_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/credentials_remember_test.cpp
-  DEPS twostep_core twostep_account twostep_push_itest_support twostep_session_itest_support PkgConfig::SQLITE3 OpenSSL::Crypto)
+  DEPS twostep_core twostep_account twostep_push_itest_support twostep_session_itest_support OpenSSL::Crypto)

@@ -74,21 +74,9 @@ class CredentialsItest : public ActivationItest {
     return prepared.password;
   }
 
-  /// One integer from SQL on the server's database file.
+  /// One integer from SQL on the server's database (-1 when there is no row).
   std::int64_t db_count(const std::string& sql) {
-    sqlite3* db = nullptr;
-    const std::string path = (server().data_dir() / "twostep.db").string();
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    sqlite3_stmt* stmt = nullptr;
-    std::int64_t out = -1;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      out = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
+    return ::twostep::testing::db_integer(server().db_url(), sql);
   }
 
   /// The push test support's admin (activations with a device key) on this server.

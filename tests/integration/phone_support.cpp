@@ -36,7 +36,7 @@ boost::json::object last_message_to(const testing::ServerProcess& server, const 
 
 void store_phone(const testing::ServerProcess& server, const std::string& user_id,
                  const std::string& type, const std::string& e164) {
-  auto store = store::open_store("sqlite:" + (server.data_dir() / "twostep.db").string());
+  auto store = store::open_store(server.db_url());
   core::SystemClock clock;
   phone::Phone stored;
   stored.user_id = user_id;

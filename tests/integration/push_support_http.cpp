@@ -115,7 +115,7 @@ Response Application::status(const std::string& txid, int wait_seconds) {
 void queue_device_added_notice(const testing::ServerProcess& server, const std::string& user_id,
                                const std::string& subject_device_id,
                                const std::string& device_name) {
-  auto store = store::open_store("sqlite:" + (server.data_dir() / "twostep.db").string());
+  auto store = store::open_store(server.db_url());
   core::SystemClock clock;
   core::SystemRandom random;
   const push::NoticeRequest request{

@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "tests/integration/harness/server_test.hpp"
@@ -71,6 +72,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 TEST(TlsCertificate, IsReusedAfterRestartAndKeyIsPrivate) {
   std::string first_cert;
+  std::shared_ptr<PgTestDatabase> database;  // on PostgreSQL, the restart keeps the database
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("twostep-it-restart-" + std::to_string(::getpid()));
   {
@@ -78,6 +80,7 @@ TEST(TlsCertificate, IsReusedAfterRestartAndKeyIsPrivate) {
     options.data_dir = dir;
     ServerProcess server(options);
     ASSERT_TRUE(server.running());
+    database = server.database();
     first_cert = read_file(server.cert_path());
     auto perms = std::filesystem::status(dir / "tls" / "key.pem").permissions();
     EXPECT_EQ(perms & std::filesystem::perms::all,
@@ -88,6 +91,7 @@ TEST(TlsCertificate, IsReusedAfterRestartAndKeyIsPrivate) {
   {
     ServerProcessOptions options;
     options.data_dir = dir;
+    options.database = database;
     ServerProcess again(options);
     ASSERT_TRUE(again.running());
     EXPECT_EQ(read_file(again.cert_path()), first_cert);

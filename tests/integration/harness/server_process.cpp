@@ -88,8 +88,7 @@ void kill_and_reap(pid_t pid) {
 
 fs::path program_path(std::string_view name) {
   const char* dir = std::getenv("TWOSTEP_BINARY_DIR");
-  if (dir == nullptr) throw std::runtime_error("TWOSTEP_BINARY_DIR is not set; run through ctest");
-  return fs::path(dir) / "bin" / name;
+  return fs::path(dir != nullptr ? dir : TWOSTEP_BUILD_BINARY_DIR) / "bin" / name;
 }
 
 fs::path twostep_binary() { return program_path("twostep"); }
@@ -177,9 +176,16 @@ ServerProcess::ServerProcess(ServerProcessOptions options) {
   root_ = make_temp_dir();
   own_dir_ = true;
   data_dir_ = options.data_dir.empty() ? root_ / "data" : options.data_dir;
+  if (postgres_backend()) {
+    database_ = options.database ? options.database : std::make_shared<PgTestDatabase>();
+  }
   std::vector<std::string> args{
       twostep_binary().string(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
       data_dir_.string()};
+  if (database_) {
+    args.push_back("--db");
+    args.push_back(database_->url());
+  }
   if (!options.config_toml.empty()) {
     std::ofstream(root_ / "twostep.toml") << options.config_toml;
     args.push_back("--config");
@@ -240,7 +246,33 @@ HttpsClient ServerProcess::client(ClientOptions options) const {
 CommandResult ServerProcess::run_cli(std::vector<std::string> args) const {
   args.push_back("--data-dir");
   args.push_back(data_dir_.string());
+  if (database_) {
+    args.push_back("--db");
+    args.push_back(database_->url());
+  }
   return run_twostep(args);
+}
+
+std::string ServerProcess::db_url() const {
+  return database_ ? database_->url() : "sqlite:" + (data_dir_ / "twostep.db").string();
+}
+
+bool ServerProcess::database_contains(std::string_view text) const {
+  if (database_) {
+    // Text columns as they are, bytea columns as \x and lowercase hex.
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned char c : text) {
+      hex += kHex[c >> 4];
+      hex += kHex[c & 15];
+    }
+    const std::string rows = pg_database_text(database_->url());
+    return rows.find(text) != std::string::npos || rows.find(hex) != std::string::npos;
+  }
+  for (const char* name : {"twostep.db", "twostep.db-wal"}) {
+    if (read_file(data_dir_ / name).find(text) != std::string::npos) return true;
+  }
+  return false;
 }
 
 std::string ServerProcess::admin_token(const std::string& name) const {

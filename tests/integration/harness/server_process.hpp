@@ -14,17 +14,19 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tests/integration/harness/https_client.hpp"
+#include "tests/integration/harness/test_database.hpp"
 
 namespace twostep::testing {
 
 /// $TWOSTEP_BINARY_DIR/bin/NAME, an executable of the build under test (TWOSTEP_BINARY_DIR
-/// is set by tests/CMakeLists.txt).
+/// is set by tests/CMakeLists.txt; without it, the build dir the harness was built in).
 std::filesystem::path program_path(std::string_view name);
 /// program_path("twostep").
 std::filesystem::path twostep_binary();
@@ -86,6 +88,9 @@ struct ServerProcessOptions {
   std::vector<std::string> extra_args;
   /// The data dir to use instead of a fresh one (e.g. to restart on the same database).
   std::filesystem::path data_dir;
+  /// On PostgreSQL (test_database.hpp), the database to use instead of a fresh one: a
+  /// restart on the same data dir passes the first server's database() here.
+  std::shared_ptr<PgTestDatabase> database;
 };
 
 class ServerProcess {
@@ -103,6 +108,13 @@ class ServerProcess {
   std::uint16_t port() const { return port_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   std::filesystem::path cert_path() const { return data_dir_ / "tls" / "cert.pem"; }
+  /// The server's database: sqlite:DATA_DIR/twostep.db, or its PostgreSQL database's URL.
+  std::string db_url() const;
+  /// The PostgreSQL database (null on SQLite), kept alive as long as a holder needs it.
+  const std::shared_ptr<PgTestDatabase>& database() const { return database_; }
+  /// True when `text` is stored in the clear anywhere in the server's database: in the
+  /// SQLite file or its WAL, or in any row of the PostgreSQL database.
+  bool database_contains(std::string_view text) const;
   /// What the server wrote to stderr (the JSON log) and stdout so far.
   std::string log() const;
   std::string output() const;
@@ -110,7 +122,8 @@ class ServerProcess {
   /// A client that pins the server's certificate; `options` may change anything else.
   HttpsClient client(ClientOptions options = {}) const;
 
-  /// Runs `twostep args… --data-dir DATA_DIR` against this server's data dir and database.
+  /// Runs `twostep args… --data-dir DATA_DIR [--db URL]` against this server's data dir and
+  /// database.
   CommandResult run_cli(std::vector<std::string> args) const;
   /// A new admin token from `twostep admin token create --name NAME` (a test failure when
   /// the command fails).
@@ -123,6 +136,7 @@ class ServerProcess {
  private:
   std::filesystem::path root_;  // removed at the end when the directory was ours
   std::filesystem::path data_dir_;
+  std::shared_ptr<PgTestDatabase> database_;  // dropped after the server stopped
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   bool own_dir_ = false;
