@@ -21,7 +21,8 @@ inline constexpr int kMaxTemporaryAccessHours = 24;
 
 /// A new code in clear (to hand out once) and its expiry.
 struct IssuedTemporaryAccess {
-  std::string code;  // 16 characters of a 31-letter alphabet (~79 bits), "xxxx-xxxx-xxxx-xxxx"
+  /// 16 characters of a 31-letter alphabet (~79 bits) in four groups of four joined by "-".
+  std::string code;
   core::TimePoint expires_at;
 };
 
