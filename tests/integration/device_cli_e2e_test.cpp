@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/integration/activation_fixture.hpp"
+#include "tests/unit/core/temp_dir.hpp"
 
 namespace twostep::testing {
 namespace {
@@ -60,17 +61,10 @@ class DeviceCliE2e : public ActivationItest {
   void SetUp() override {
     ActivationItest::SetUp();
     if (HasFatalFailure()) return;
-    std::string pattern = (fs::temp_directory_path() / "twostep-device-e2e-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = temp_.path();
     state_ = dir_ / "alice.state";
     user_id_ = make_user("alice");
     ASSERT_NO_FATAL_FAILURE(activate_from_qr());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
-    ActivationItest::TearDown();
   }
 
   // `twostep-device args…`, run to completion.
@@ -152,6 +146,7 @@ class DeviceCliE2e : public ActivationItest {
            str(decided, "reason");
   }
 
+  TempDir temp_;  // removed with the fixture
   fs::path dir_;
   fs::path state_;
   std::string user_id_;

@@ -13,6 +13,7 @@
 
 #include "tests/integration/phone_support.hpp"
 #include "tests/support/https_receiver.hpp"
+#include "tests/unit/core/temp_dir.hpp"
 
 namespace twostep::itest {
 namespace {
@@ -25,19 +26,12 @@ constexpr const char* kWebhookSecret = "a shared secret of enough bytes";
 
 // A temporary directory with the webhook's secret file (mode 0600).
 struct SecretDir {
-  SecretDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "twostep-webhook-XXXXXX").string();
-    dir = ::mkdtemp(pattern.data());
-    secret = dir / "webhook.secret";
+  SecretDir() : secret(temp / "webhook.secret") {
     std::ofstream(secret) << kWebhookSecret << "\n";
     ::chmod(secret.c_str(), 0600);
   }
-  ~SecretDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  std::filesystem::path dir;
+  testing::TempDir temp;
+  const std::filesystem::path& dir = temp.path();
   std::filesystem::path secret;
 };
 

@@ -18,6 +18,7 @@
 #include "core/server_clock.hpp"
 #include "tests/integration/harness/server_process.hpp"
 #include "tests/integration/session_support.hpp"
+#include "tests/unit/core/temp_dir.hpp"
 
 namespace twostep::itest {
 
@@ -26,12 +27,7 @@ inline constexpr const char* kPassword = "violet kettle orbit 42";
 class SessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "twostep-clock-XXXXXX").string();
-    const int fd = ::mkstemp(pattern.data());
-    ASSERT_GE(fd, 0);
-    ::close(fd);
-    clock_file_ = pattern;
+    clock_file_ = clock_dir_ / "clock";
     move_clock(std::chrono::seconds(0));
     ::setenv("TWOSTEP_TEST_CLOCK_FILE", clock_file_.c_str(), 1);
     server_.emplace();
@@ -43,8 +39,6 @@ class SessionTest : public ::testing::Test {
   void TearDown() override {
     http_.reset();
     server_.reset();
-    std::error_code ec;
-    std::filesystem::remove(clock_file_, ec);
   }
 
   /// Sets the server's clock to real time + `offset` (test builds only).
@@ -72,6 +66,7 @@ class SessionTest : public ::testing::Test {
   }
 
  private:
+  testing::TempDir clock_dir_;  // holds the clock file; removed with the fixture
   std::filesystem::path clock_file_;
   std::optional<testing::ServerProcess> server_;
   std::optional<testing::HttpsClient> http_;
