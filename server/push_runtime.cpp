@@ -93,13 +93,31 @@ struct PushRuntime::Impl::Poll : std::enable_shared_from_this<Poll> {
         read(std::move(read_in)),
         respond(std::move(respond_in)) {}
 
-  // On the strand: answer with a fresh read, once.
+  // On the strand: the first read. A final state answers now; a pending one waits. Reading on
+  // the strand means no read is ever thrown away: a read may finish the caller's sign-in (and
+  // make the remember cookie), so the read that sees a final state must be the one answered.
+  void begin(std::chrono::seconds wait) {
+    if (done) return;
+    PollState state = safe_read(read);
+    if (!state.pending) {
+      answer(std::move(state.response));
+      return;
+    }
+    arm(wait);
+  }
+
+  // On the strand, woken by the waiter or the timer: answer with a fresh read, once.
   void finish() {
     if (done) return;
+    answer(safe_read(read).response);
+  }
+
+  void answer(core::Result<HttpResponse> response) {
     done = true;
+    waiters.cancel(id);  // when it already fired, its finish() finds `done`
     impl.forget(id);
     timer.cancel();
-    respond(safe_read(read).response);
+    respond(std::move(response));
   }
 
   // On the strand: give up after `wait` unless the transaction changes first.
@@ -200,17 +218,8 @@ void PushRuntime::long_poll(push::TransactionWaiters& waiters, std::string txid,
                             [poll] { asio::post(poll->strand, [poll] { poll->finish(); }); });
     impl_->polls.emplace(poll->id, &waiters);
   }
-  // 2. Read; a final state answers now, unless the waiter already fired (then it answers).
-  PollState state = safe_read(poll->read);
-  if (!state.pending) {
-    if (waiters.cancel(poll->id)) {
-      impl_->forget(poll->id);
-      poll->respond(std::move(state.response));
-    }
-    return;
-  }
-  // 3. Still pending: wait for the change or the time limit.
-  asio::post(poll->strand, [poll, wait] { poll->arm(wait); });
+  // 2. Read and, while pending, arm the timer, on the poll's strand (see Poll::begin).
+  asio::post(poll->strand, [poll, wait] { poll->begin(wait); });
 }
 
 std::size_t PushRuntime::waiting_polls() const {

@@ -49,7 +49,7 @@ class PushRuntime {
   /// changes (woken through `waiters`) or after `wait`, whichever comes first; at once when
   /// `wait` is zero or the first read is final. Follows the race-free order of waiters.hpp:
   /// register, read, arm the timer. `read` runs on a runtime thread (it may block on the
-  /// store) or on the calling thread for the first read.
+  /// store), one read at a time per poll; the read that sees a final state is the one sent.
   void long_poll(push::TransactionWaiters& waiters, std::string txid, std::chrono::seconds wait,
                  PollRead read, Respond respond);
 

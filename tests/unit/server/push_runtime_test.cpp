@@ -40,9 +40,29 @@ TEST_F(PushRuntimeTest, AnswersAtOnceWhenTheFirstReadIsFinal) {
         return PollState{text("approved"), false};
       },
       respond);
-  ASSERT_EQ(answer.wait_for(0s), std::future_status::ready);
+  ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(answer.get()->body, "approved");
   EXPECT_EQ(waiters.size(), 0u);
+  EXPECT_EQ(runtime.waiting_polls(), 0u);
+}
+
+TEST_F(PushRuntimeTest, TheReadThatSeesTheDecisionIsTheOneAnswered) {
+  // A read can have an effect only the first reader gets (the web sign-in's remember
+  // cookie): when the decision lands during the first read, that read must be the answer.
+  auto [respond, answer] = capture();
+  std::atomic<int> reads{0};
+  runtime.long_poll(
+      waiters, "ptx_1", 30s,
+      [&] {
+        if (reads++ == 0) {
+          waiters.notify("ptx_1");
+          return PollState{text("approved, first reader"), false};
+        }
+        return PollState{text("approved, later reader"), false};
+      },
+      respond);
+  ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(answer.get()->body, "approved, first reader");
   EXPECT_EQ(runtime.waiting_polls(), 0u);
 }
 
@@ -118,7 +138,7 @@ TEST_F(PushRuntimeTest, AReadThatThrowsAnswersInternalError) {
   runtime.long_poll(
       waiters, "ptx_1", 30s, []() -> PollState { throw std::runtime_error("store down"); },
       respond);
-  ASSERT_EQ(answer.wait_for(0s), std::future_status::ready);
+  ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
   auto result = answer.get();
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().kind, core::ErrorKind::kInternal);
