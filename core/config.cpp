@@ -134,6 +134,7 @@ const std::map<std::string, Setter, std::less<>>& setters() {
            key_error(f, k, "must be a two-letter region code such as US or NL");
          }
        }},
+      {"web_dir", string_setter(&Config::web_dir)},
       {"phone_webhook_url", string_setter(&Config::phone_webhook_url)},
       {"phone_webhook_secret_file", string_setter(&Config::phone_webhook_secret_file)},
       {"phone_webhook_ca_file", string_setter(&Config::phone_webhook_ca_file)},
@@ -155,6 +156,10 @@ std::filesystem::path Config::outbox_path() const { return data_dir / "outbox.js
 
 std::filesystem::path Config::master_key_path() const {
   return master_key.empty() ? data_dir / "master.key" : master_key;
+}
+
+std::filesystem::path Config::web_root() const {
+  return web_dir.empty() ? std::filesystem::path(TWOSTEP_DEFAULT_WEB_DIR) : web_dir;
 }
 
 std::string Config::base_url() const {

@@ -29,6 +29,7 @@ struct Config {
   unsigned read_timeout_seconds = 15;        // per request (headers + body)
   unsigned idle_timeout_seconds = 60;        // keep-alive between requests
   std::string log_level = "info";            // debug | info | warn | error
+  std::filesystem::path web_dir;             // the web pages; empty = the source tree's web/
 
   // SMS and voice messages (phone/): where they go, and how numbers typed without a country
   // code are read. The webhook's shared secret lives in a file of its own (like the master
@@ -48,6 +49,8 @@ struct Config {
   /// "sqlite:…" path or PostgreSQL URL after defaults are applied.
   std::string database_url() const;
   std::filesystem::path master_key_path() const;
+  /// web_dir, or the web/ folder of the source tree this binary was built from.
+  std::filesystem::path web_root() const;
   /// The externally visible base URL, without a trailing slash.
   std::string base_url() const;
 };

@@ -66,6 +66,7 @@ App::~App() { push_runtime.reset(); }
 
 void register_routes(Router& router, App& app) {
   register_operations_routes(router, app);
+  register_web_page_routes(router, app);
   register_admin_users_routes(router, app);
   register_admin_applications_routes(router, app);
   register_admin_settings_routes(router, app);

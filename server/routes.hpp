@@ -11,6 +11,10 @@ namespace twostep::server {
 /// GET /healthz and GET /metrics (public).
 void register_operations_routes(Router& router, App& app);
 
+/// GET /, /register, /security-info, /admin and /assets/… from config.web_root()
+/// (server/handlers/web_pages.cpp).
+void register_web_page_routes(Router& router, App& app);
+
 /// POST /v1/auth/push and GET /v1/auth/transactions/{txid} (application key;
 /// server/handlers/auth_push.cpp).
 void register_auth_push_routes(Router& router, App& app);
