@@ -36,6 +36,7 @@ std::string preferred_of(const account::User& user, const std::vector<std::strin
 struct Started {
   account::NewSession session;
   std::vector<std::string> methods;
+  int remember_days = 0;  // the sign-in page's "Don't ask again for X days" (0: not offered)
 };
 
 // Per client address: a burst of 30 sign-ins, refilled at 30 a minute; a refused password
@@ -78,7 +79,7 @@ Reply sign_in(App& app, RateLimiter& limiter, HttpRequest& request) {
               stage = SessionStage::kDone;
             }
             return Started{account::create_session(tx, account_env(app), who, user->id, stage),
-                           std::move(methods)};
+                           std::move(methods), account::load_settings(tx).remember_days};
           })
           .value();
   const account::Session& session = started.session.session;
@@ -88,6 +89,7 @@ Reply sign_in(App& app, RateLimiter& limiter, HttpRequest& request) {
     for (const auto& m : started.methods) methods.emplace_back(m);
     body["methods"] = std::move(methods);
     body["preferred_method"] = preferred_of(*user, started.methods);
+    body["remember_days"] = started.remember_days;
   }
   HttpResponse response = session_json(200, std::move(body), started.session.token);
   add_set_cookie(response, set_cookie_value(kSessionCookie, started.session.token));
