@@ -139,3 +139,29 @@ TEST_F(TotpRace, ParallelDuplicatesOfOneCodeGetExactlyOneApproval) {
 
 }  // namespace
 }  // namespace twostep::testing
+
+namespace twostep::testing {
+namespace {
+
+// Someone with write access to the database moves Bob's sealed secret onto Alice's
+// credential: the seal is bound to its credential (AES-GCM associated data), so Alice's
+// credential fails closed, the failure is audited, and everyone else is unaffected.
+TEST_F(TotpAuth, ATamperedSealedSecretFailsClosedWithAnAuditRow) {
+  const std::string alice = make_user("alice");
+  const std::string bob = make_user("bob");
+  const Phone alice_phone = enroll("alice");
+  const Phone bob_phone = enroll("bob");
+  db_exec(
+      "UPDATE totp_credentials SET secret_sealed = (SELECT b.secret_sealed FROM "
+      "totp_credentials b WHERE b.user_id = '" +
+      bob + "') WHERE user_id = '" + alice + "'");
+  EXPECT_EQ(verdict("alice", oathtool_code(alice_phone.secret)), "denied:invalid_code");
+  EXPECT_EQ(verdict("alice", oathtool_code(bob_phone.secret)), "denied:invalid_code");
+  EXPECT_EQ(verdict("bob", oathtool_code(bob_phone.secret)), "approved");
+  auto types = audit_types("&user=" + alice);
+  EXPECT_NE(std::find(types.begin(), types.end(), "totp.secret_invalid"), types.end());
+  EXPECT_EQ(client().get("/healthz").status, 200u);
+}
+
+}  // namespace
+}  // namespace twostep::testing

@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/integration/harness/secret_scan.hpp"
+
 extern char** environ;
 
 namespace twostep::testing {
@@ -223,6 +225,7 @@ ServerProcess::~ServerProcess() {
     int status = stop();
     EXPECT_EQ(status, 0) << "twostep serve did not exit cleanly on SIGTERM\n" << log();
   }
+  expect_no_clear_secrets();
   if (::testing::Test::HasFailure()) {
     std::string text = log();
     constexpr std::size_t kTail = 20000;
@@ -232,6 +235,22 @@ ServerProcess::~ServerProcess() {
   if (own_dir_) {
     std::error_code ec;
     fs::remove_all(root_, ec);
+  }
+}
+
+void ServerProcess::expect_no_clear_secrets() const {
+  std::vector<std::pair<std::string, std::string>> texts{{"log", log() + output()}};
+  if (database_) {
+    texts.emplace_back("database", pg_database_text(database_->url()));
+  } else {
+    for (const char* name : {"twostep.db", "twostep.db-wal"}) {
+      texts.emplace_back(name, read_file(data_dir_ / name));
+    }
+  }
+  for (const auto& [where, text] : texts) {
+    for (const std::string& piece : clear_secrets_in(text)) {
+      ADD_FAILURE() << "a secret in the clear in the server's " << where << ": " << piece;
+    }
   }
 }
 

@@ -134,6 +134,10 @@ class ServerProcess {
   int stop(int signal = 15, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
  private:
+  /// A test failure for each secret found in the clear in the log or the database (run as
+  /// the server is destroyed, so every integration test checks what it leaves behind).
+  void expect_no_clear_secrets() const;
+
   std::filesystem::path root_;  // removed at the end when the directory was ours
   std::filesystem::path data_dir_;
   std::shared_ptr<PgTestDatabase> database_;  // dropped after the server stopped

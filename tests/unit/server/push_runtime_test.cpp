@@ -28,6 +28,25 @@ class PushRuntimeTest : public ::testing::Test {
   void SetUp() override {
     runtime.start([] {});
   }
+  // A 30 s long poll whose first read returns `first` and notifies the waiter while it
+  // runs (a decision landing during that read); later reads return `later`. The answer's
+  // body.
+  std::string decided_during_first_read(PollState first, PollState later) {
+    auto [respond, answer] = capture();
+    std::atomic<int> reads{0};
+    runtime.long_poll(
+        waiters, "ptx_1", 30s,
+        [&] {
+          if (reads++ > 0) return later;
+          waiters.notify("ptx_1");
+          return first;
+        },
+        respond);
+    if (answer.wait_for(10s) != std::future_status::ready) return "no answer";
+    auto result = answer.get();
+    return result ? result->body : "error";
+  }
+
   push::TransactionWaiters waiters;
   PushRuntime runtime{2};
 };
@@ -49,20 +68,9 @@ TEST_F(PushRuntimeTest, AnswersAtOnceWhenTheFirstReadIsFinal) {
 TEST_F(PushRuntimeTest, TheReadThatSeesTheDecisionIsTheOneAnswered) {
   // A read can have an effect only the first reader gets (the web sign-in's remember
   // cookie): when the decision lands during the first read, that read must be the answer.
-  auto [respond, answer] = capture();
-  std::atomic<int> reads{0};
-  runtime.long_poll(
-      waiters, "ptx_1", 30s,
-      [&] {
-        if (reads++ == 0) {
-          waiters.notify("ptx_1");
-          return PollState{text("approved, first reader"), false};
-        }
-        return PollState{text("approved, later reader"), false};
-      },
-      respond);
-  ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
-  EXPECT_EQ(answer.get()->body, "approved, first reader");
+  EXPECT_EQ(decided_during_first_read(PollState{text("approved, first reader"), false},
+                                      PollState{text("approved, later reader"), false}),
+            "approved, first reader");
   EXPECT_EQ(runtime.waiting_polls(), 0u);
 }
 
@@ -100,21 +108,10 @@ TEST_F(PushRuntimeTest, WakesAsSoonAsTheTransactionChanges) {
 }
 
 TEST_F(PushRuntimeTest, AChangeDuringTheFirstReadIsNotMissed) {
-  auto [respond, answer] = capture();
-  std::atomic<int> reads{0};
-  runtime.long_poll(
-      waiters, "ptx_1", 30s,
-      [&] {
-        // The first read sees "pending" while the decision lands and notifies.
-        if (reads++ == 0) {
-          waiters.notify("ptx_1");
-          return PollState{text("pending"), true};
-        }
-        return PollState{text("denied"), false};
-      },
-      respond);
-  ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
-  EXPECT_EQ(answer.get()->body, "denied");
+  // The first read sees "pending" while the decision lands and notifies.
+  EXPECT_EQ(
+      decided_during_first_read(PollState{text("pending"), true}, PollState{text("denied"), false}),
+      "denied");
 }
 
 TEST_F(PushRuntimeTest, AnswersWithTheStillPendingStateAfterTheWait) {
