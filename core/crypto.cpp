@@ -115,38 +115,17 @@ bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::u
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-Sealer::Sealer(SecretBytes key, Random& random) : key_(std::move(key)), random_(random) {
-  if (key_.size() != kKeySize) {
+namespace {
+
+void check_key_size(const SecretBytes& key) {
+  if (key.size() != Sealer::kKeySize) {
     throw std::invalid_argument("Sealer: the master key must be 32 bytes");
   }
 }
 
-Bytes Sealer::seal(std::span<const std::uint8_t> plaintext, std::string_view aad) const {
-  Bytes blob(1 + kNonceSize + plaintext.size() + kTagSize);
-  blob[0] = kSealVersion;
-  const std::span nonce(blob.data() + 1, kNonceSize);
-  random_.fill(nonce);
-  std::uint8_t* ciphertext = blob.data() + 1 + kNonceSize;
-  std::uint8_t* tag = ciphertext + plaintext.size();
-
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  int len = 0;
-  const bool ok =
-      ctx &&
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), nonce.data()) == 1 &&
-      add_aad(ctx.get(), aad, true) &&
-      (plaintext.empty() || EVP_EncryptUpdate(ctx.get(), ciphertext, &len, plaintext.data(),
-                                              int_size(plaintext.size())) == 1) &&
-      EVP_EncryptFinal_ex(ctx.get(), ciphertext + len, &len) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), tag) == 1;
-  if (!ok) {
-    ERR_clear_error();
-    throw std::runtime_error("AES-256-GCM sealing failed");
-  }
-  return blob;
-}
-
-Result<SecretBytes> Sealer::open(std::span<const std::uint8_t> blob, std::string_view aad) const {
+// Opens `blob` under one key.
+Result<SecretBytes> open_under(const SecretBytes& key, std::span<const std::uint8_t> blob,
+                               std::string_view aad) {
   if (blob.size() < 1 + kNonceSize + kTagSize || blob[0] != kSealVersion) {
     return sealed_invalid();
   }
@@ -161,7 +140,7 @@ Result<SecretBytes> Sealer::open(std::span<const std::uint8_t> blob, std::string
   int len = 0;
   std::uint8_t final_block[16];
   const bool ok =
-      ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), nonce) == 1 &&
+      ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce) == 1 &&
       add_aad(ctx.get(), aad, false) &&
       (ciphertext.empty() ||
        EVP_DecryptUpdate(ctx.get(), plaintext.mutable_view().data(), &len, ciphertext.data(),
@@ -173,6 +152,78 @@ Result<SecretBytes> Sealer::open(std::span<const std::uint8_t> blob, std::string
     return sealed_invalid();
   }
   return plaintext;
+}
+
+}  // namespace
+
+Sealer::Sealer(SecretBytes key, Random& random) : Sealer(SealingKeys{std::move(key), {}}, random) {}
+
+Sealer::Sealer(SealingKeys keys, Random& random) : random_(random) { set_keys(std::move(keys)); }
+
+void Sealer::set_keys(SealingKeys keys) const {
+  check_key_size(keys.current);
+  for (const auto& key : keys.previous) check_key_size(key);
+  auto ring = std::make_shared<const SealingKeys>(std::move(keys));
+  std::lock_guard lock(mutex_);
+  keys_ = std::move(ring);
+}
+
+std::shared_ptr<const SealingKeys> Sealer::keys() const {
+  std::lock_guard lock(mutex_);
+  return keys_;
+}
+
+Result<SecretBytes> Sealer::open_with(const SealingKeys& ring, std::span<const std::uint8_t> blob,
+                                      std::string_view aad) const {
+  auto opened = open_under(ring.current, blob, aad);
+  for (std::size_t i = 0; !opened && i < ring.previous.size(); ++i) {
+    opened = open_under(ring.previous[i], blob, aad);
+  }
+  return opened;
+}
+
+Result<SecretBytes> Sealer::open(std::span<const std::uint8_t> blob, std::string_view aad) const {
+  auto opened = open_with(*keys(), blob, aad);
+  if (opened || !source_) return opened;
+  // Another process may have rotated the master key since these keys were loaded.
+  try {
+    set_keys(source_());
+  } catch (const std::exception&) {
+    return opened;
+  }
+  return open_with(*keys(), blob, aad);
+}
+
+Result<SecretBytes> Sealer::open_with_current(std::span<const std::uint8_t> blob,
+                                              std::string_view aad) const {
+  return open_under(keys()->current, blob, aad);
+}
+
+Bytes Sealer::seal(std::span<const std::uint8_t> plaintext, std::string_view aad) const {
+  const auto ring = keys();
+  const SecretBytes& key = ring->current;
+  Bytes blob(1 + kNonceSize + plaintext.size() + kTagSize);
+  blob[0] = kSealVersion;
+  const std::span nonce(blob.data() + 1, kNonceSize);
+  random_.fill(nonce);
+  std::uint8_t* ciphertext = blob.data() + 1 + kNonceSize;
+  std::uint8_t* tag = ciphertext + plaintext.size();
+
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  const bool ok =
+      ctx &&
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce.data()) == 1 &&
+      add_aad(ctx.get(), aad, true) &&
+      (plaintext.empty() || EVP_EncryptUpdate(ctx.get(), ciphertext, &len, plaintext.data(),
+                                              int_size(plaintext.size())) == 1) &&
+      EVP_EncryptFinal_ex(ctx.get(), ciphertext + len, &len) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), tag) == 1;
+  if (!ok) {
+    ERR_clear_error();
+    throw std::runtime_error("AES-256-GCM sealing failed");
+  }
+  return blob;
 }
 
 Result<P256PublicKey> parse_p256_public_key(std::span<const std::uint8_t> spki_der) {

@@ -4,9 +4,13 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
@@ -29,21 +33,52 @@ inline bool constant_time_equal(std::string_view a, std::string_view b) {
   return constant_time_equal(as_bytes(a), as_bytes(b));
 }
 
+/// The keys a Sealer uses: `current` seals and is tried first when opening; `previous`
+/// (e.g. the key before a rotation) only open.
+struct SealingKeys {
+  SecretBytes current;
+  std::vector<SecretBytes> previous;
+};
+
 /// AES-256-GCM under the master key. A sealed blob is: version byte, 12-byte nonce,
 /// ciphertext, 16-byte tag. `aad` binds the blob to its row (e.g. "device:ID:totp"), so a
-/// sealed value copied onto another row does not open.
+/// sealed value copied onto another row does not open. Thread-safe, including set_keys():
+/// a running server swaps in a rotated key ring while requests seal and open.
 class Sealer {
  public:
   static constexpr std::size_t kKeySize = 32;
+  /// Re-reads the keys (e.g. the key files) when no key opens a blob; throws on failure.
+  using KeySource = std::function<SealingKeys()>;
+
   Sealer(SecretBytes key, Random& random);
+  Sealer(SealingKeys keys, Random& random);
+  Sealer(const Sealer&) = delete;
+  Sealer& operator=(const Sealer&) = delete;
 
   Bytes seal(std::span<const std::uint8_t> plaintext, std::string_view aad) const;
   /// kInternal error "sealed_secret_invalid" when the blob was tampered with, was sealed
-  /// under another key, or belongs to another row.
+  /// under a key this sealer does not hold, or belongs to another row. Tries the current
+  /// key, then the previous ones; when none opens and a key source is set, reloads the keys
+  /// from it once and tries again (so a master-key rotation by another process never makes
+  /// a running server fail to open a secret).
   Result<SecretBytes> open(std::span<const std::uint8_t> blob, std::string_view aad) const;
+  /// Opens with the current key only (rotation checks which blobs are already re-sealed).
+  Result<SecretBytes> open_with_current(std::span<const std::uint8_t> blob,
+                                        std::string_view aad) const;
+
+  /// Replaces the key ring; throws std::invalid_argument when a key is not 32 bytes.
+  void set_keys(SealingKeys keys) const;
+  /// Sets where open() reloads keys from; call before the sealer is shared.
+  void set_key_source(KeySource source) { source_ = std::move(source); }
 
  private:
-  SecretBytes key_;
+  std::shared_ptr<const SealingKeys> keys() const;
+  Result<SecretBytes> open_with(const SealingKeys& keys, std::span<const std::uint8_t> blob,
+                                std::string_view aad) const;
+
+  mutable std::mutex mutex_;
+  mutable std::shared_ptr<const SealingKeys> keys_;
+  KeySource source_;
   Random& random_;
 };
 

@@ -68,9 +68,15 @@ void ensure_parent(const std::filesystem::path& path) {
   std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
 }
 
-// Writes a fresh key; returns false when another process created the file first.
-bool create_key(const std::filesystem::path& path, const SecretBytes& key) {
-  ensure_parent(path);
+// Makes a directory entry durable, so a crash cannot lose a key that has sealed secrets.
+void sync_parent(const std::filesystem::path& path) {
+  const auto parent = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  Fd dir(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() >= 0) ::fsync(dir.get());
+}
+
+// Writes `key` to a new file at `path` (O_EXCL); returns false when the file exists.
+bool write_key_file(const std::filesystem::path& path, const SecretBytes& key) {
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0) {
     if (errno == EEXIST) return false;
@@ -79,12 +85,26 @@ bool create_key(const std::filesystem::path& path, const SecretBytes& key) {
   WipedString text{base64url_encode(key.view()) + "\n"};
   write_all(fd.get(), text.text, path);
   if (::fsync(fd.get()) != 0) fail_file(path, "cannot fsync: " + errno_text());
-  // Make the new directory entry durable too, so a crash cannot lose a key that has
-  // already sealed secrets.
-  const auto parent = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  Fd dir(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() >= 0) ::fsync(dir.get());
+  sync_parent(path);
   return true;
+}
+
+// Writes a fresh key; returns false when another process created the file first.
+bool create_key(const std::filesystem::path& path, const SecretBytes& key) {
+  ensure_parent(path);
+  return write_key_file(path, key);
+}
+
+std::filesystem::path with_suffix(const std::filesystem::path& path, std::string_view suffix) {
+  std::filesystem::path out = path;
+  out += suffix;
+  return out;
+}
+
+void rename_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  std::filesystem::rename(from, to, ec);
+  if (ec) fail_file(to, "cannot rename " + from.string() + " to it: " + ec.message());
 }
 
 SecretBytes read_key(const std::filesystem::path& path) {
@@ -129,6 +149,42 @@ SecretBytes load_or_create_master_key(const std::filesystem::path& path, Random&
     if (create_key(path, key)) return key;
   }
   return read_key(path);
+}
+
+SecretBytes read_master_key(const std::filesystem::path& path) { return read_key(path); }
+
+std::filesystem::path next_master_key_path(const std::filesystem::path& path) {
+  return with_suffix(path, ".new");
+}
+
+std::filesystem::path previous_master_key_path(const std::filesystem::path& path) {
+  return with_suffix(path, ".old");
+}
+
+SealingKeys load_sealing_keys(const std::filesystem::path& path) {
+  SealingKeys keys{read_key(path), {}};
+  for (const auto& other : {next_master_key_path(path), previous_master_key_path(path)}) {
+    std::error_code ec;
+    if (std::filesystem::exists(other, ec)) keys.previous.push_back(read_key(other));
+  }
+  return keys;
+}
+
+void write_next_master_key(const std::filesystem::path& path, const SecretBytes& key) {
+  const auto next = next_master_key_path(path);
+  if (!write_key_file(next, key)) fail_file(next, "exists already");
+}
+
+void install_next_master_key(const std::filesystem::path& path) {
+  const auto next = next_master_key_path(path);
+  read_key(next);  // refuses a damaged key file before anything is renamed
+  const auto old_tmp = with_suffix(previous_master_key_path(path), ".tmp");
+  std::error_code ec;
+  std::filesystem::remove(old_tmp, ec);
+  write_key_file(old_tmp, read_key(path));
+  rename_file(old_tmp, previous_master_key_path(path));
+  rename_file(next, path);
+  sync_parent(path);
 }
 
 }  // namespace twostep::core

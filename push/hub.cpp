@@ -130,6 +130,14 @@ std::size_t LocalHub::channel_count() const {
   return n;
 }
 
+std::vector<std::string> LocalHub::connected_devices() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  out.reserve(by_device_.size());
+  for (const auto& [device_id, entries] : by_device_) out.push_back(device_id);
+  return out;
+}
+
 void LocalHub::deliver_push(const PushTransaction& push) {
   send_to_user(push.user_id, push_frame(push));
 }

@@ -66,6 +66,8 @@ class LocalHub final : public PushFanout {
   std::size_t close_device(std::string_view device_id, std::string_view reason);
 
   bool is_connected(std::string_view device_id) const;
+  /// Ids of the devices with at least one registered channel (for a cross-node catch-up).
+  std::vector<std::string> connected_devices() const;
   /// Registered live channels (for /metrics).
   std::size_t channel_count() const;
 

@@ -50,6 +50,15 @@ std::size_t TransactionWaiters::notify(std::string_view txid) {
   return ready.size();
 }
 
+std::vector<std::string> TransactionWaiters::waiting_txids() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (auto it = by_txid_.begin(); it != by_txid_.end(); it = by_txid_.equal_range(it->first).second) {
+    out.push_back(it->first);
+  }
+  return out;
+}
+
 std::size_t TransactionWaiters::size() const {
   std::lock_guard lock(mutex_);
   return by_id_.size();

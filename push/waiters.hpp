@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace twostep::push {
 
@@ -39,6 +40,9 @@ class TransactionWaiters {
   /// Fires and removes every waiter of `txid`. Callbacks run after the lock is released, so
   /// they may call wait/cancel/notify. Returns how many fired.
   std::size_t notify(std::string_view txid);
+
+  /// The distinct transaction ids that have waiters now (for a cross-node catch-up).
+  std::vector<std::string> waiting_txids() const;
 
   /// Waiters currently registered (for /metrics).
   std::size_t size() const;

@@ -4,6 +4,7 @@
 #include <set>
 #include <system_error>
 
+#include "core/ids.hpp"
 #include "core/master_key.hpp"
 #include "server/account_authenticator.hpp"
 #include "server/handlers/admin_routes.hpp"
@@ -39,14 +40,24 @@ App::App(core::Config config_in) : config(std::move(config_in)) {
   ensure_data_dir(config.data_dir);
   core::SecretBytes key = core::load_or_create_master_key(config.master_key_path(), random);
   store = store::open_store(config.database_url());
+  if (store->dialect() == store::Dialect::kPostgres) {
+    cluster_fanout = std::make_unique<push::ClusterFanout>(
+        *store, clock, device_hub, transaction_waiters, core::new_id("node", random));
+    fanout = cluster_fanout.get();
+  }
   phone_provider = make_phone_provider(config, clock);
   phone = std::make_unique<phone::PhoneService>(*store, clock, random, *phone_provider,
                                                 derive_phone_code_key(key));
   phone->on_transaction_changed(
-      [this](std::string_view txid) { transaction_waiters.notify(txid); });
-  sealer = std::make_unique<core::Sealer>(std::move(key), random);
+      [this](std::string_view txid) { fanout->transaction_changed(txid); });
+  // master.key seals; a rotation's master.key.new and master.key.old still open, and the
+  // files are read again when no key opens a blob (a rotation by `twostep admin`).
+  const fs::path key_path = config.master_key_path();
+  sealer = std::make_unique<core::Sealer>(core::load_sealing_keys(key_path), random);
+  sealer->set_key_source([key_path] { return core::load_sealing_keys(key_path); });
   authenticator = std::make_unique<AccountAuthenticator>(*store, clock);
-  push = std::make_unique<push::PushService>(*store, clock, random, device_hub);
+  push = std::make_unique<push::PushService>(*store, clock, random, *fanout);
+  if (cluster_fanout) cluster_fanout->attach(*push);
   push_runtime = std::make_unique<PushRuntime>(config.worker_threads);
   // Each deactivated device's sockets get `deactivated` and close with 4403; a user left
   // without an active device has their pending pushes denied at once ("no_active_device").
@@ -54,7 +65,7 @@ App::App(core::Config config_in) : config(std::move(config_in)) {
   on_devices_deactivated = [this](const std::vector<activation::Deactivation>& deactivations) {
     std::set<std::string> users;
     for (const auto& d : deactivations) {
-      device_hub.deactivate(d.device_id, activation::reason_name(d.reason));
+      fanout->deactivate(d.device_id, activation::reason_name(d.reason));
       users.insert(d.user_id);
     }
     for (const auto& user : users) push->cancel_if_no_active_device(user);

@@ -17,6 +17,7 @@
 #include "core/server_clock.hpp"
 #include "phone/phone_service.hpp"
 #include "phone/provider.hpp"
+#include "push/cluster_fanout.hpp"
 #include "push/hub.hpp"
 #include "push/push_service.hpp"
 #include "push/waiters.hpp"
@@ -52,8 +53,14 @@ struct App {
   // ---- Push approvals and the device WebSocket (push/, server/device_*) ----------------
   /// Long polls waiting for a transaction to change (GET /v1/auth/transactions/{txid}).
   push::TransactionWaiters transaction_waiters;
-  /// This node's connected devices; the push service's fan-out.
+  /// This node's connected devices.
   push::LocalHub device_hub{transaction_waiters};
+  /// On PostgreSQL, cross-node delivery through LISTEN/NOTIFY (push/cluster_fanout.hpp;
+  /// its listener runs in `serve`, server/cluster_wiring.hpp); null on SQLite.
+  std::unique_ptr<push::ClusterFanout> cluster_fanout;
+  /// The push service's fan-out, and the path of every deactivation and transaction change:
+  /// cluster_fanout when there is one, else device_hub.
+  push::PushFanout* fanout = &device_hub;
   std::unique_ptr<push::PushService> push;
   /// Threads and timers for device sessions, long polls and the expiry sweep; started by
   /// start_device_websocket() (server/device_gateway.hpp), idle in CLI commands.

@@ -87,6 +87,10 @@ core::Config load_config(const Args& args);
 void register_serve_command(Cli& cli);
 /// Adds `admin token create` and `admin user add` (cli_admin.cpp).
 void register_admin_commands(Cli& cli);
+/// Adds `admin backup` and `admin restore` (cli_backup.cpp).
+void register_backup_commands(Cli& cli);
+/// Adds `admin rotate-master-key` (cli_rotate.cpp).
+void register_rotate_command(Cli& cli);
 /// Adds `version`.
 void register_version_command(Cli& cli);
 

@@ -1,5 +1,5 @@
 // `twostep serve`: load the configuration, build the App and its routes, and run the HTTPS
-// server until SIGTERM/SIGINT.
+// server until SIGTERM/SIGINT (SIGHUP reloads: server/reload.hpp).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,7 +11,10 @@
 #include "server/app.hpp"
 #include "server/certificate.hpp"
 #include "server/cli.hpp"
+#include "server/cluster_wiring.hpp"
+#include "server/data_dir_lock.hpp"
 #include "server/device_gateway.hpp"
+#include "server/reload.hpp"
 #include "server/server.hpp"
 #include "server/stale_sweeper.hpp"
 
@@ -42,12 +45,16 @@ std::string url_authority(const std::string& address, std::uint16_t port) {
 int serve(const Args& args) {
   core::Config config = load_config(args);
   core::set_log_level(core::parse_log_level(config.log_level));
+  // Held until exit: `admin restore` refuses to run while a server has the data dir.
+  const DataDirLock data_dir_lock = DataDirLock::for_server(config.data_dir);
   App app(config);
   Router router;
   register_routes(router, app);
   Server server(app.config, router, *app.authenticator, app.metrics, app.random, app.clock);
   // Destroyed before `server`: stops the push runtime while the connections still exist.
   auto device_endpoint = start_device_websocket(server, app);
+  // Destroyed first: replays nothing into the hub once the sessions are going away.
+  auto cluster_listener = start_cluster_listener(app);
   if (app.config.public_url.empty()) {
     // With port 0 the configured listen address does not say where we are reachable.
     std::string host = url_host(app.config.base_url());
@@ -61,6 +68,7 @@ int serve(const Args& args) {
              {"port", std::to_string(server.port())},
              {"public_url", app.config.base_url()}});
   StaleSweeper stale_sweeper(app);  // stale_device_days, when set
+  reload_on_sighup(server, app, [&args] { return load_config(args); });
   server.run();
   return 0;
 }

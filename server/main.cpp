@@ -13,5 +13,7 @@ int main(int argc, char** argv) {
   twostep::server::register_serve_command(cli);
   twostep::server::register_version_command(cli);
   twostep::server::register_admin_commands(cli);
+  twostep::server::register_backup_commands(cli);
+  twostep::server::register_rotate_command(cli);
   return cli.run(argc, argv, std::cout, std::cerr);
 }

@@ -74,8 +74,14 @@ RateLimiter::Bucket& RateLimiter::bucket_for(const std::string& key, core::TimeP
 core::Result<void> RateLimiter::take(std::string_view client_ip, double cost) {
   const std::string key = client_key(client_ip);
   const core::TimePoint now = clock_.now();
+  if (shared_) {
+    return with_shared_bucket(key, now, [&](Bucket& bucket) { return spend(bucket, cost); });
+  }
   std::lock_guard lock(mutex_);
-  Bucket& bucket = bucket_for(key, now);
+  return spend(bucket_for(key, now), cost);
+}
+
+core::Result<void> RateLimiter::spend(Bucket& bucket, double cost) const {
   if (bucket.tokens >= cost) {
     bucket.tokens -= cost;
     return {};
@@ -94,9 +100,16 @@ core::Result<void> RateLimiter::take(std::string_view client_ip, double cost) {
 void RateLimiter::charge(std::string_view client_ip, double cost) {
   const std::string key = client_key(client_ip);
   const core::TimePoint now = clock_.now();
+  const auto drain = [cost](Bucket& bucket) {
+    bucket.tokens = std::max(0.0, bucket.tokens - cost);
+    return core::Result<void>{};
+  };
+  if (shared_) {
+    (void)with_shared_bucket(key, now, drain);
+    return;
+  }
   std::lock_guard lock(mutex_);
-  Bucket& bucket = bucket_for(key, now);
-  bucket.tokens = std::max(0.0, bucket.tokens - cost);
+  (void)drain(bucket_for(key, now));
 }
 
 std::size_t RateLimiter::size() const {

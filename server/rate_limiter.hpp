@@ -4,11 +4,15 @@
 // bounded in memory: when the table is full, buckets that have refilled completely (and so
 // are the same as no bucket) are dropped first, then the least recently used ones.
 //
-// This limiter lives in one process's memory; with several nodes behind a load balancer
-// each node limits on its own (the limit per address is then multiplied by the node count).
+// By default the buckets live in this process's memory. Several nodes on one PostgreSQL
+// database share them instead (share_through(), make_rate_limiter()): each bucket is then a
+// row of rate_buckets, updated under a row lock, so the limit per address holds across the
+// cluster (at the cost of one small write transaction per check).
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -16,6 +20,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "store/store.hpp"
 
 namespace twostep::server {
 
@@ -38,8 +43,14 @@ class RateLimiter {
   /// request that turned out to be a failed attempt and should cost more than a success.
   void charge(std::string_view client_ip, double cost);
 
-  /// Buckets currently held (for tests and metrics).
+  /// Buckets currently held in memory (for tests and metrics; 0 when shared).
   std::size_t size() const;
+
+  /// From now on keeps the buckets in `store`'s rate_buckets table under `name`, shared by
+  /// every limiter (on any node) with the same name and policy. Call before first use;
+  /// `store` must outlive the limiter. Store failures throw store::StoreError from take()
+  /// and charge().
+  void share_through(store::Store& store, std::string name);
 
   /// The key a client address is limited under: IPv4 as is, IPv6 by its /64 prefix
   /// (IPv4-mapped IPv6 as the IPv4 address), anything unparsable as is.
@@ -52,6 +63,12 @@ class RateLimiter {
   };
 
   Bucket& bucket_for(const std::string& key, core::TimePoint now);
+  // Spends `cost` tokens, or explains when they will be there.
+  core::Result<void> spend(Bucket& bucket, double cost) const;
+  // Runs `change` on the shared bucket of `key`, refilled to `now`, in one transaction
+  // (server/shared_rate_buckets.cpp).
+  core::Result<void> with_shared_bucket(const std::string& key, core::TimePoint now,
+                                        const std::function<core::Result<void>(Bucket&)>& change);
   void refill(Bucket& bucket, core::TimePoint now) const;
   void make_room(core::TimePoint now);
 
@@ -59,6 +76,13 @@ class RateLimiter {
   Policy policy_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
+  store::Store* shared_ = nullptr;
+  std::string shared_name_;
 };
+
+/// A limiter for `name`: shared through `store` when it is PostgreSQL (the database of a
+/// possible cluster), in memory on SQLite (one node).
+std::shared_ptr<RateLimiter> make_rate_limiter(const core::Clock& clock, RateLimiter::Policy policy,
+                                               store::Store& store, std::string name);
 
 }  // namespace twostep::server

@@ -78,6 +78,7 @@ struct Server::Impl {
     if (options.handle_signals) {
       signals.add(SIGINT);
       signals.add(SIGTERM);
+      signals.add(SIGHUP);
       wait_for_signal();
     }
   }
@@ -98,6 +99,11 @@ struct Server::Impl {
   void wait_for_signal() {
     signals.async_wait([this](boost::system::error_code ec, int signal) {
       if (ec) return;
+      if (signal == SIGHUP) {
+        reload();
+        wait_for_signal();
+        return;
+      }
       if (ctx.stopping) {
         core::log(core::LogLevel::kWarn, "second signal: stopping now");
         ioc.stop();
@@ -106,6 +112,20 @@ struct Server::Impl {
       core::log(core::LogLevel::kInfo, "signal received", {{"signal", std::to_string(signal)}});
       begin_shutdown();
       wait_for_signal();
+    });
+  }
+
+  // Runs the reload hooks off the I/O threads: they read files and may take a moment.
+  void reload() {
+    core::log(core::LogLevel::kInfo, "SIGHUP received: reloading");
+    asio::post(ctx.workers, [this] {
+      for (auto& hook : reload_hooks) {
+        try {
+          hook();
+        } catch (const std::exception& e) {
+          core::log(core::LogLevel::kError, "reload hook failed", {{"error", e.what()}});
+        }
+      }
     });
   }
 
@@ -209,6 +229,7 @@ struct Server::Impl {
   Counter& rejected;
   tcp::endpoint bound;
   std::vector<std::function<void()>> shutdown_hooks;
+  std::vector<std::function<void()>> reload_hooks;
 };
 
 Server::Server(const core::Config& config, const Router& router, Authenticator& authenticator,
@@ -229,6 +250,14 @@ void Server::add_upgrade_handler(std::string path, UpgradeHandler handler) {
 
 void Server::on_shutdown(std::function<void()> hook) {
   impl_->shutdown_hooks.push_back(std::move(hook));
+}
+
+void Server::on_reload(std::function<void()> hook) {
+  impl_->reload_hooks.push_back(std::move(hook));
+}
+
+void Server::replace_tls(const TlsFiles& files) {
+  impl_->ctx.set_tls_context(make_tls_context(files));
 }
 
 void Server::run() { impl_->run(); }

@@ -20,12 +20,14 @@
 namespace twostep::server {
 
 struct UpgradeRequest;  // server/upgrade.hpp
+struct TlsFiles;        // server/certificate.hpp
 /// Takes over a connection whose request asked to upgrade on a registered path. Runs on
 /// the connection's strand; must not block.
 using UpgradeHandler = std::function<void(UpgradeRequest&&)>;
 
 struct ServerOptions {
-  /// Stop gracefully on SIGTERM and SIGINT (off for servers embedded in tests).
+  /// Stop gracefully on SIGTERM and SIGINT, and run the on_reload hooks on SIGHUP (off for
+  /// servers embedded in tests).
   bool handle_signals = true;
   /// How long in-flight requests may take to finish after shutdown begins.
   std::chrono::milliseconds shutdown_grace{5000};
@@ -54,6 +56,13 @@ class Server {
   /// Called once on an I/O thread when graceful shutdown begins, e.g. to close WebSocket
   /// sessions with "going away". Register before run().
   void on_shutdown(std::function<void()> hook);
+  /// Called on a worker thread on each SIGHUP (with handle_signals), e.g. to reload the
+  /// configuration and the certificate. Register before run().
+  void on_reload(std::function<void()> hook);
+  /// Loads `files` into a new TLS context that new connections use; open connections keep
+  /// the one they started with. Throws core::ConfigError when the files do not load, and
+  /// the old context stays in force. Thread-safe.
+  void replace_tls(const TlsFiles& files);
 
   /// Serves on config.io_threads threads (this one included) until shutdown completes.
   void run();

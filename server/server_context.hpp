@@ -58,7 +58,17 @@ struct ServerContext {
   core::Random& random;
   RequestLog log;
   boost::asio::thread_pool workers;  // authentication and handlers; never the I/O threads
+  /// The context new connections use; a reload swaps it (tls_context / set_tls_context).
   std::shared_ptr<boost::asio::ssl::context> tls;
+  std::mutex tls_mutex;
+  std::shared_ptr<boost::asio::ssl::context> tls_context() {
+    std::lock_guard lock(tls_mutex);
+    return tls;
+  }
+  void set_tls_context(std::shared_ptr<boost::asio::ssl::context> next) {
+    std::lock_guard lock(tls_mutex);
+    tls = std::move(next);
+  }
   std::map<std::string, UpgradeHandler, std::less<>> upgrades;
   PendingCalls calls;
   std::shared_ptr<ConnectionLimiter> connections;

@@ -57,7 +57,8 @@ Session::Session(ServerContext& ctx, tcp::socket socket, ConnectionSlot slot)
     : ctx_(ctx),
       executor_(socket.get_executor()),
       client_ip_(peer_address(socket)),
-      stream_(beast::tcp_stream(std::move(socket)), *ctx.tls),
+      tls_(ctx.tls_context()),
+      stream_(beast::tcp_stream(std::move(socket)), *tls_),
       slot_(std::move(slot)) {}
 
 void Session::shutdown() {

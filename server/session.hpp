@@ -57,6 +57,9 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerContext& ctx_;
   asio::any_io_executor executor_;  // the connection's strand
   std::string client_ip_;           // before stream_: read from the socket it takes over
+  // Before stream_: the context this connection was made with, kept alive after a reload
+  // (SIGHUP) swaps in a new one.
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   TlsStream stream_;
   beast::flat_buffer buffer_;
   ConnectionSlot slot_;

@@ -101,7 +101,7 @@ Reply activate(App& app, RateLimiter& limiter, HttpRequest& request) {
 }  // namespace
 
 void register_activate_route(Router& router, App& app) {
-  auto limiter = std::make_shared<RateLimiter>(app.clock, kActivatePolicy);
+  auto limiter = make_rate_limiter(app.clock, kActivatePolicy, *app.store, "activate");
   router.add("POST", "/v1/activate", Access::kPublic,
              [&app, limiter](HttpRequest& request) { return activate(app, *limiter, request); });
 }

@@ -137,7 +137,7 @@ Reply complete_registration(App& app, HttpRequest& request) {
 }  // namespace
 
 void register_session_routes(Router& router, App& app) {
-  auto limiter = std::make_shared<RateLimiter>(app.clock, kSignInPolicy);
+  auto limiter = make_rate_limiter(app.clock, kSignInPolicy, *app.store, "sign_in");
   router.add("POST", "/v1/session", Access::kPublic,
              [&app, limiter](HttpRequest& request) { return sign_in(app, *limiter, request); });
   router.add("GET", "/v1/session", Access::kSessionAnyStage, bind_app(app, current_session));

@@ -122,6 +122,9 @@ class Admin {
   /// `wait_when_limited` a 429 is waited out (Retry-After) instead of failing.
   TestDevice activate_device(const std::string& user, const std::string& name = "Phone",
                              bool wait_when_limited = false);
+  /// activate_device(), also giving the device's TOTP secret (base32) in `totp_secret`.
+  TestDevice activate_device(const std::string& user, std::string& totp_secret,
+                             const std::string& name = "Phone", bool wait_when_limited = false);
   /// PATCH /v1/settings with `json` (an object's text).
   void patch_settings(const std::string& json);
 

@@ -73,6 +73,12 @@ std::string Admin::create_application(const std::string& name) {
 
 TestDevice Admin::activate_device(const std::string& user, const std::string& name,
                                   bool wait_when_limited) {
+  std::string unused;
+  return activate_device(user, unused, name, wait_when_limited);
+}
+
+TestDevice Admin::activate_device(const std::string& user, std::string& totp_secret,
+                                  const std::string& name, bool wait_when_limited) {
   auto activation = call("POST", "/v1/users/" + user + "/authenticators/activations", "{}");
   if (activation.status != 201) throw std::runtime_error("activation: " + activation.body);
   auto key = client::DeviceKey::generate();
@@ -89,6 +95,11 @@ TestDevice Admin::activate_device(const std::string& user, const std::string& na
     activated = api_.request("POST", "/v1/activate", {}, json::serialize(body));
   }
   if (activated.status != 201) throw std::runtime_error("activate: " + activated.body);
+  const auto* totp =
+      activated.json.is_object() ? activated.json.as_object().if_contains("totp") : nullptr;
+  const auto* secret =
+      totp && totp->is_object() ? totp->as_object().if_contains("secret") : nullptr;
+  totp_secret = secret && secret->is_string() ? std::string(secret->as_string()) : "";
   return TestDevice(port_, activated.str("device_id"), std::move(shared));
 }
 

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -99,6 +104,63 @@ TEST_F(RateLimiterTest, ConcurrentTakersGetExactlyTheBurst) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(allowed.load(), 50);
+}
+
+// Two limiters on one database play two nodes: they share every client's bucket.
+class SharedRateLimiterTest : public RateLimiterTest {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/twostep-rate-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    store_ = store::open_store("sqlite:" + (dir_ / "twostep.db").string());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::unique_ptr<RateLimiter> node(RateLimiter::Policy policy,
+                                    const std::string& name = "activate") {
+    auto limiter = std::make_unique<RateLimiter>(clock_, policy);
+    limiter->share_through(*store_, name);
+    return limiter;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(SharedRateLimiterTest, NodesShareTheBurstAndTheRefill) {
+  auto a = node({4, 1.0 / 10, 100});
+  auto b = node({4, 1.0 / 10, 100});
+  EXPECT_TRUE(a->take("192.0.2.1").has_value());
+  EXPECT_TRUE(b->take("192.0.2.1").has_value());
+  EXPECT_TRUE(a->take("192.0.2.1").has_value());
+  b->charge("192.0.2.1", 1);  // a failed attempt on node b costs node a's budget too
+  const auto refused = a->take("192.0.2.1");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, "too_many_requests");
+  EXPECT_EQ(refused.error().retry_after, seconds(10));
+  EXPECT_FALSE(b->take("192.0.2.1").has_value());
+  EXPECT_TRUE(b->take("192.0.2.2").has_value()) << "another client has its own bucket";
+  clock_.advance(seconds(10));
+  EXPECT_TRUE(b->take("192.0.2.1").has_value());
+  EXPECT_FALSE(a->take("192.0.2.1").has_value());
+  EXPECT_EQ(a->size(), 0u) << "nothing is kept in memory";
+}
+
+TEST_F(SharedRateLimiterTest, LimitsWithOtherNamesAreApart) {
+  auto activate = node({1, 1e-6, 100}, "activate");
+  auto sign_in = node({1, 1e-6, 100}, "sign_in");
+  EXPECT_TRUE(activate->take("192.0.2.1").has_value());
+  EXPECT_FALSE(activate->take("192.0.2.1").has_value());
+  EXPECT_TRUE(sign_in->take("192.0.2.1").has_value());
+}
+
+TEST_F(SharedRateLimiterTest, MakeRateLimiterKeepsSqliteInMemory) {
+  auto limiter = make_rate_limiter(clock_, {1, 1e-6, 100}, *store_, "activate");
+  EXPECT_TRUE(limiter->take("192.0.2.1").has_value());
+  EXPECT_EQ(limiter->size(), 1u);
 }
 
 }  // namespace
