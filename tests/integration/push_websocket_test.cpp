@@ -1,6 +1,7 @@
 // The device WebSocket's guard rails over real TLS: Origin allow-list, authentication and
 // its close codes, message size cap, malformed frames, the auth deadline, and graceful
 // shutdown (SPEC.md quality bars; API.md "Device WebSocket").
+#include <fstream>
 #include <future>
 #include <iostream>
 
@@ -111,6 +112,54 @@ TEST(PushWebSocket, OversizeMessageClosesWith1009) {
   ASSERT_EQ(phone.connect(), 0);
   phone.send_text(std::string(60 * 1024, ' '));
   EXPECT_EQ(phone.next()->str("code"), "invalid_frame");
+}
+
+// `count` masked (all-zero key) fragments of one text message, 1 KiB each, none final:
+// the first is a text frame, the rest continuations.
+std::string unfinished_fragments(int count, bool first) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    out += (first && i == 0) ? '\x01' : '\x00';
+    out += std::string("\xfe\x04\x00", 3);  // masked, 16-bit length 1024
+    out += std::string(4, '\0') + std::string(1024, ' ');
+  }
+  return out;
+}
+
+// VmRSS of a process in KiB (0 when unreadable).
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+TEST(PushWebSocket, EndlessFragmentsCloseWith1009AndMemoryStaysFlat) {
+  Environment env;
+  env.admin.create_user("alice");
+  TestDevice phone = env.admin.activate_device("alice");
+  ASSERT_EQ(phone.connect(), 0);
+  const long before = rss_kib(env.server.pid());
+  // Up to 8 MiB in 1 KiB fragments of one message that never ends: the server must stop
+  // at the 64 KiB message cap instead of collecting them.
+  int sent_kib = 0;
+  std::optional<Frame> closed;
+  for (bool first = true; sent_kib < 8 * 1024 && !closed; first = false) {
+    if (!phone.send_raw(unfinished_fragments(4, first))) break;
+    sent_kib += 4;
+    // Read between small batches, as a real client would, so the close frame is read
+    // before more of our bytes make the server's close a reset.
+    if (auto frame = phone.next(20ms); frame && frame->closed) closed = frame;
+  }
+  ASSERT_TRUE(closed) << "still open after " << sent_kib << " KiB";
+  EXPECT_EQ(closed->close_code, 1009);
+  EXPECT_LE(sent_kib, 64 + 8);
+  const long growth = rss_kib(env.server.pid()) - before;
+  std::cout << "fragments: " << sent_kib << " KiB written before the close; server RSS grew "
+            << growth << " KiB\n";
+  EXPECT_LT(growth, 4 * 1024) << "the server kept the fragments";
+  EXPECT_EQ(phone.connect(), 0) << "the device can connect again";
 }
 
 TEST(PushWebSocket, MalformedFramesGetAnErrorAndTheLinkStays) {
