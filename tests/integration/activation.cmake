@@ -9,6 +9,7 @@ twostep_integration_test(activation_integration_tests
     ${CMAKE_CURRENT_LIST_DIR}/activation_qr_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/activation_race_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/activation_socket_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/auth_timing_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/crash_durability_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/totp_auth_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/totp_oath_test.cpp
