@@ -16,6 +16,9 @@ using i18n::phonenumbers::PhoneNumberUtil;
 
 const PhoneNumberUtil& util() { return *PhoneNumberUtil::GetInstance(); }
 
+// ITU-T E.164: at most 15 digits, country code included.
+constexpr std::size_t kMaxE164Digits = 15;
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -138,6 +141,11 @@ core::Result<ParsedNumber> parse_number(std::string_view input, std::string_view
   }
   ParsedNumber out;
   util().Format(number, PhoneNumberUtil::E164, &out.e164);
+  // libphonenumber calls some German fixed-line numbers of 16 and 17 digits valid
+  // ("+49 30 1234567890123"); E.164, and so the SMS gateways, stop at 15.
+  if (out.e164.size() > 1 + kMaxE164Digits) {
+    return invalid(field, "this is not a valid phone number; it has too many digits");
+  }
   out.extension = number.extension();
   util().GetRegionCodeForNumber(number, &out.region);
   out.kind = to_kind(util().GetNumberType(number));
@@ -149,9 +157,12 @@ std::string format_international(std::string_view e164, std::string_view extensi
   if (util().Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
     return std::string(e164);
   }
-  if (!extension.empty()) number.set_extension(std::string(extension));
   std::string out;
   util().Format(number, PhoneNumberUtil::INTERNATIONAL, &out);
+  // libphonenumber would write some regions' extensions as " x1234", which it reads back only
+  // up to 9 digits (found by tests/fuzz/phone_fuzz.cpp); " ext. " reads back at every length
+  // parse_number accepts, so a displayed number can be typed in again.
+  if (!extension.empty()) out += " ext. " + std::string(extension);
   return out;
 }
 

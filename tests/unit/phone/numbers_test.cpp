@@ -66,6 +66,10 @@ TEST(ParseNumber, ReadsOfficeExtensions) {
     EXPECT_EQ(parsed->extension, "123") << input;
   }
   EXPECT_EQ(format_international("+14255550100", "123"), "+1 425-555-0100 ext. 123");
+  // Found by the phone fuzz target: the displayed form reads back at the longest extension.
+  const std::string display = format_international("+442079460018", "1234567890");
+  EXPECT_EQ(display, "+44 20 7946 0018 ext. 1234567890");
+  EXPECT_EQ(parse_number(display, "US")->extension, "1234567890");
 }
 
 void expect_invalid(std::string_view input, std::string_view region) {
@@ -111,6 +115,7 @@ TEST(ParseNumber, RejectsEmptyAndOverlongInputAndNamesTheField) {
   expect_invalid("   ", "US");
   expect_invalid(std::string(kMaxNumberInput + 1, '1'), "US");
   expect_invalid("+1 425 555 0100 x12345678901", "US");  // 11-digit extension
+  expect_invalid("+49 30 1234567890123", "US");  // valid to libphonenumber, 17 digits > E.164's 15
   const auto parsed = parse_number("12", "US", "phone");
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().field, "phone");
