@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/json.hpp>
@@ -97,13 +98,40 @@ inline ServerProcessOptions with_worker_threads(unsigned n) {
   return options;
 }
 
+/// A phone once activated: its id and TOTP secret.
+struct ActivatedPhone {
+  std::string device_id;
+  std::string secret;
+};
+
+/// The body of POST /v1/activate for `code` and a phone's public key.
+inline boost::json::object activation_body(const std::string& code, const std::string& public_key) {
+  return {{"code", code},
+          {"device_name", "Pixel 8"},
+          {"platform", "android"},
+          {"app_version", "1.4.2"},
+          {"public_key", public_key}};
+}
+
+/// A new user and an activated phone over `http` (one client per thread in load tests);
+/// nullopt when any step was not acknowledged (the server may be under load or killed).
+inline std::optional<ActivatedPhone> enroll_over(HttpsClient& http, const Headers& admin,
+                                                 const std::string& username) {
+  Response user =
+      http.post("/v1/users", {{"username", username}, {"display_name", username}}, admin);
+  if (user.status != 201) return std::nullopt;
+  Response activation = http.post("/v1/users/" + username + "/authenticators/activations",
+                                  boost::json::object{}, admin);
+  if (activation.status != 201) return std::nullopt;
+  Response done =
+      http.post("/v1/activate", activation_body(str(activation.json, "code"), new_public_key()));
+  if (done.status != 201) return std::nullopt;
+  return ActivatedPhone{str(done.json, "device_id"), str(done.json.at("totp"), "secret")};
+}
+
 class ActivationItest : public AdminTest {
  protected:
-  /// A phone once activated: its id and TOTP secret.
-  struct Phone {
-    std::string device_id;
-    std::string secret;
-  };
+  using Phone = ActivatedPhone;
 
   /// POST /v1/users; the new user's id.
   std::string make_user(const std::string& username) {
@@ -125,12 +153,7 @@ class ActivationItest : public AdminTest {
   /// POST /v1/activate as a phone (no credential), on `via` or the fixture's client.
   Response activate(const std::string& code, const std::string& public_key = new_public_key(),
                     HttpsClient* via = nullptr) {
-    boost::json::object body{{"code", code},
-                             {"device_name", "Pixel 8"},
-                             {"platform", "android"},
-                             {"app_version", "1.4.2"},
-                             {"public_key", public_key}};
-    return (via ? *via : client()).post("/v1/activate", body);
+    return (via ? *via : client()).post("/v1/activate", activation_body(code, public_key));
   }
 
   /// A user's new phone, activated end to end.

@@ -71,19 +71,9 @@ class CrashDurability : public ::testing::Test {
 
   // A user and an activated phone; false when the server did not acknowledge it.
   std::optional<Phone> enroll(HttpsClient& http, const std::string& username) {
-    Response user =
-        http.post("/v1/users", {{"username", username}, {"display_name", username}}, admin());
-    if (user.status != 201) return std::nullopt;
-    Response activation = http.post("/v1/users/" + username + "/authenticators/activations",
-                                    boost::json::object{}, admin());
-    if (activation.status != 201) return std::nullopt;
-    Response done = http.post("/v1/activate", {{"code", str(activation.json, "code")},
-                                               {"device_name", "Pixel"},
-                                               {"platform", "android"},
-                                               {"app_version", "1.0"},
-                                               {"public_key", new_public_key()}});
-    if (done.status != 201) return std::nullopt;
-    return Phone{username, str(done.json, "device_id"), str(done.json.at("totp"), "secret")};
+    auto phone = enroll_over(http, admin(), username);
+    if (!phone) return std::nullopt;
+    return Phone{username, phone->device_id, phone->secret};
   }
 
   std::string totp_verdict(HttpsClient& http, const std::string& user, const std::string& code) {

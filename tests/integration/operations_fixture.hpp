@@ -38,15 +38,7 @@ class OperationsItest : public ActivationItest {
   /// A new user and an activated phone over `http`; nullopt when any step was not
   /// acknowledged.
   std::optional<Phone> enroll_on(HttpsClient& http, const std::string& username) {
-    Response user =
-        http.post("/v1/users", {{"username", username}, {"display_name", username}}, auth());
-    if (user.status != 201) return std::nullopt;
-    Response activation = http.post("/v1/users/" + username + "/authenticators/activations",
-                                    boost::json::object{}, auth());
-    if (activation.status != 201) return std::nullopt;
-    Response done = activate(str(activation.json, "code"), new_public_key(), &http);
-    if (done.status != 201) return std::nullopt;
-    return Phone{str(done.json, "device_id"), str(done.json.at("totp"), "secret")};
+    return enroll_over(http, auth(), username);
   }
 
   /// True once the server's log contains `text` (within `timeout`).
