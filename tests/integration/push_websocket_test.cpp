@@ -153,11 +153,15 @@ TEST(PushWebSocket, EndlessFragmentsCloseWith1009AndMemoryStaysFlat) {
     if (auto frame = phone.next(20ms); frame && frame->closed) closed = frame;
   }
   ASSERT_TRUE(closed) << "still open after " << sent_kib << " KiB";
-  EXPECT_EQ(closed->close_code, 1009);
+  // The server sends close 1009 when the message passes the cap, but the fragment that
+  // crossed it is still unread when Beast closes the socket, so the kernel may send a reset
+  // that overtakes the close frame (seen about once in a few dozen runs): a dropped link (0)
+  // is the same refusal seen from here. What must hold is that it ends at the cap.
+  EXPECT_TRUE(closed->close_code == 1009 || closed->close_code == 0) << closed->close_code;
   EXPECT_LE(sent_kib, 64 + 8);
   const long growth = rss_kib(env.server.pid()) - before;
-  std::cout << "fragments: " << sent_kib << " KiB written before the close; server RSS grew "
-            << growth << " KiB\n";
+  std::cout << "fragments: " << sent_kib << " KiB written before the close (code "
+            << closed->close_code << "); server RSS grew " << growth << " KiB\n";
   EXPECT_LT(growth, 4 * 1024) << "the server kept the fragments";
   EXPECT_EQ(phone.connect(), 0) << "the device can connect again";
 }
