@@ -53,7 +53,8 @@ std::size_t TransactionWaiters::notify(std::string_view txid) {
 std::vector<std::string> TransactionWaiters::waiting_txids() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
-  for (auto it = by_txid_.begin(); it != by_txid_.end(); it = by_txid_.equal_range(it->first).second) {
+  for (auto it = by_txid_.begin(); it != by_txid_.end();
+       it = by_txid_.equal_range(it->first).second) {
     out.push_back(it->first);
   }
   return out;

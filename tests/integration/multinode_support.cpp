@@ -74,17 +74,6 @@ bool postgres_configured() {
   return true;
 }
 
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "twostep-multinode-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-}
-
 PrivatePostgres::PrivatePostgres() {
   // Directly under the temporary directory: scripts/pg hands it to the `postgres` user when
   // run as root, which must be able to reach it.
@@ -132,7 +121,7 @@ void PrivatePostgres::start() { EXPECT_EQ(run_pg_script("start", dir_), url_); }
 TwoNodes::TwoNodes()
     : database(std::make_shared<testing::PgTestDatabase>()),
       a(on_database(database)),
-      b(node_b_options(a, b_root.path, database)),
+      b(node_b_options(a, b_root.path(), database)),
       admin_token(a.admin_token()),
       admin_a(a.port(), admin_token),
       admin_b(b.port(), admin_token),

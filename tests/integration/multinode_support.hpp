@@ -14,6 +14,7 @@
 #include "tests/integration/harness/server_process.hpp"
 #include "tests/integration/harness/test_database.hpp"
 #include "tests/integration/push_support.hpp"
+#include "tests/unit/core/temp_dir.hpp"
 
 namespace twostep::itest {
 
@@ -51,15 +52,6 @@ class PrivatePostgres {
   std::string url_;
 };
 
-/// A directory removed with everything in it by the destructor.
-struct TempDir {
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path path;
-};
-
 /// Two nodes on one database: node a and node b (b's data dir gets a's master key before
 /// it starts), an admin token valid on both, and an application "VPN" calling each node.
 struct TwoNodes {
@@ -67,7 +59,7 @@ struct TwoNodes {
 
   std::shared_ptr<testing::PgTestDatabase> database;
   testing::ServerProcess a;
-  TempDir b_root;  // node b's data dir lives here; removed after b stopped
+  testing::TempDir b_root;  // node b's data dir lives here; removed after b stopped
   testing::ServerProcess b;
   std::string admin_token;
   Admin admin_a;

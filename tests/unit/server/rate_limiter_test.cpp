@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
-
 #include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/unit/core/temp_dir.hpp"
 
 namespace twostep::server {
 namespace {
@@ -110,15 +110,9 @@ TEST_F(RateLimiterTest, ConcurrentTakersGetExactlyTheBurst) {
 class SharedRateLimiterTest : public RateLimiterTest {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/twostep-rate-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    store_ = store::open_store("sqlite:" + (dir_ / "twostep.db").string());
+    store_ = store::open_store("sqlite:" + (dir_.path() / "twostep.db").string());
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
   std::unique_ptr<RateLimiter> node(RateLimiter::Policy policy,
                                     const std::string& name = "activate") {
     auto limiter = std::make_unique<RateLimiter>(clock_, policy);
@@ -126,7 +120,7 @@ class SharedRateLimiterTest : public RateLimiterTest {
     return limiter;
   }
 
-  std::filesystem::path dir_;
+  testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
 };
 
