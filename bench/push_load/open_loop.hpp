@@ -1,0 +1,45 @@
+// An open-loop load: round trip i is due at start + i / rate, whatever happened to the ones
+// before it, so a slow server shows up as queueing delay instead of a lower request rate
+// (no coordinated omission). Several workers take the round trips in order; each sample
+// is measured from the moment it was due.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+namespace twostep::bench {
+
+using Clock = std::chrono::steady_clock;
+
+/// What one round trip reports: when it finished and when its push reached the device, or
+/// why it failed.
+struct Sample {
+  Clock::time_point finished;
+  std::optional<Clock::time_point> delivered;
+  std::string error;  // empty on success
+};
+
+/// One worker's way of running round trip `index`, started at `sent`.
+using RoundTrip = std::function<Sample(std::size_t index, Clock::time_point sent)>;
+
+struct OpenLoopPlan {
+  double rate = 200;         // round trips started per second
+  std::size_t count = 4000;  // round trips in all
+  std::size_t workers = 32;  // threads, each with its own RoundTrip (its own connection)
+};
+
+/// Runs the plan; `make_worker` is called once per worker thread, on that thread. Returns
+/// {"rate", "count", "ok", "failed", "first_errors", "total_ms": {p50, p90, p99, max},
+///  "service_ms" (from the actual send), "to_device_ms", "late_starts" (due but no worker free
+///  for more than 1 ms)}.
+boost::json::object run_open_loop(const OpenLoopPlan& plan,
+                                  const std::function<RoundTrip()>& make_worker);
+
+}  // namespace twostep::bench
