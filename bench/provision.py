@@ -2,7 +2,8 @@
 """Provisions benchmark users on a running twostep server through its public APIs.
 
 For each of N users: POST /v1/users and POST /v1/users/{user}/authenticators/activations
-(admin token), then POST /v1/activate with a fresh P-256 key, exactly as the companion app
+(admin token); then, timed on their own (the activations benchmark), POST /v1/activate for
+every user with a fresh P-256 key on a new TLS connection, exactly as the companion app
 does, from a source address in 127.0.0.0/8 (activations are rate-limited per address, so
 every few devices get their own address). Writes one twostep-device state file per device
 (for `twostep-device load`) and users.json (each user's TOTP parameters, from which
@@ -14,6 +15,7 @@ Usage: provision.py --url https://127.0.0.1:PORT --token ADMIN --ca CERT --count
 import argparse
 import base64
 import concurrent.futures
+import functools
 import hashlib
 import hmac
 import http.client
@@ -36,10 +38,17 @@ def source_for(index):
     return f"127.{1 + n // 250}.{n % 250}.{1 + index % 2}"
 
 
+@functools.lru_cache(maxsize=None)
+def tls_context(ca):
+    """One client context per CA file: loading the CA is the load generator's cost, not the server's."""
+    context = ssl.create_default_context(cafile=ca)
+    context.check_hostname = False
+    return context
+
+
 class Api:
     def __init__(self, host, port, ca, token=None, source=None):
-        context = ssl.create_default_context(cafile=ca)
-        context.check_hostname = False
+        context = tls_context(ca)
         self.connection = http.client.HTTPSConnection(
             host, port, context=context, source_address=(source, 0) if source else None
         )
@@ -65,12 +74,18 @@ def totp(secret_b32, step, digits, algorithm):
     return str(value % 10**digits).zfill(digits)
 
 
-def provision_one(args, host, port, index):
+def prepare_one(args, host, port, index):
+    """The user, its activation code and the device's new key (not timed)."""
     admin = Api(host, port, args.ca, args.token)
     username = f"bench{index:05d}"
     admin.call("POST", "/v1/users", {"username": username, "display_name": f"Bench {index}"})
     activation = admin.call("POST", f"/v1/users/{username}/authenticators/activations", {})
-    key = ec.generate_private_key(ec.SECP256R1())
+    return index, username, activation["code"], ec.generate_private_key(ec.SECP256R1())
+
+
+def activate_one(args, host, port, prepared):
+    """POST /v1/activate on a new TLS connection, as the app does (the timed phase)."""
+    index, username, code, key = prepared
     spki = key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -79,13 +94,18 @@ def provision_one(args, host, port, index):
         "POST",
         "/v1/activate",
         {
-            "code": activation["code"],
+            "code": code,
             "device_name": "bench",
             "platform": "linux",
             "app_version": "bench",
             "public_key": base64.urlsafe_b64encode(spki).decode().rstrip("="),
         },
     )
+    phone.connection.close()
+    return index, username, key, activated
+
+
+def write_state(args, index, key, activated):
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
@@ -107,7 +127,15 @@ def provision_one(args, host, port, index):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         json.dump(state, f)
-    return username, activated["totp"]
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of process PID so far (0 without a PID)."""
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def write_codes(out):
@@ -133,6 +161,8 @@ def main():
         parser.add_argument(flag, required=True)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--activation-threads", type=int, default=16)
+    parser.add_argument("--server-pid", type=int, default=0, help="to measure its CPU time")
     args = parser.parse_args()
     host, port = args.url.removeprefix("https://").rsplit(":", 1)
     os.makedirs(os.path.join(args.out, "states"), exist_ok=True)
@@ -142,14 +172,36 @@ def main():
     # codes in the TOTP benchmark count as failures.
     Api(host, int(port), args.ca, args.token).call("PATCH", "/v1/settings", {"lockout_threshold": 100})
     with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
-        users = list(pool.map(lambda i: provision_one(args, host, int(port), i), range(args.count)))
+        prepared = list(pool.map(lambda i: prepare_one(args, host, int(port), i), range(args.count)))
+    # The activations alone, timed: a new TLS connection each, the key imported, the TOTP
+    # secret sealed and the device committed on the server.
+    cpu_before, activations_started = cpu_seconds(args.server_pid), time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(args.activation_threads) as pool:
+        activated = list(pool.map(lambda p: activate_one(args, host, int(port), p), prepared))
+    activation_seconds = time.monotonic() - activations_started
+    server_cpu = cpu_seconds(args.server_pid) - cpu_before
+    users = []
+    for index, username, key, answer in activated:
+        write_state(args, index, key, answer)
+        users.append((username, answer["totp"]))
     app = Api(host, int(port), args.ca, args.token).call("POST", "/v1/applications", {"name": "bench"})
 
     with open(os.path.join(args.out, "users.json"), "w") as f:
         json.dump(users, f)
     with open(os.path.join(args.out, "app_key"), "w") as f:
         f.write(app["api_key"] + "\n")
-    print(json.dumps({"users": len(users), "seconds": round(time.monotonic() - started, 1)}))
+    print(json.dumps({
+        "users": len(users),
+        "seconds": round(time.monotonic() - started, 1),
+        "activations": {
+            "count": len(activated),
+            "seconds": round(activation_seconds, 2),
+            "per_s": round(len(activated) / activation_seconds, 1),
+            "server_cpu_s": round(server_cpu, 2),
+            "per_server_cpu_s": round(len(activated) / server_cpu, 1) if server_cpu > 0 else None,
+            "threads": args.activation_threads,
+        },
+    }))
 
 
 if __name__ == "__main__":

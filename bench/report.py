@@ -214,6 +214,7 @@ def markdown(results, json_path):
         f"| full TLS 1.3 handshakes/s ({results['settings']['handshake_clients']} × `openssl s_time -new`) | {hs['twostep']['requests_per_s']:,.0f} | "
         f"nginx {hs['nginx']['requests_per_s']:,.0f} | {hs['ratio']:.2f} (per server CPU-s: {hs['ratio_per_server_cpu_s']:.2f}) | ≥ 0.9× | "
         f"{verdict(hs['ratio'] >= 0.9 and hs['ratio_per_server_cpu_s'] >= 0.9)} (both ratios) |",
+        activations_row(results, hs),
         f"| memory per idle authenticated WSS device ({wss['twostep']['devices']:,} devices) | {per_conn:.1f} KiB | "
         f"ws {wss['ws']['kib_per_connection']:.1f} KiB | {wss['ratio']:.2f} | ≤ 16 KiB and ≤ 0.5× | "
         f"{verdict(per_conn <= 16 and wss['ratio'] <= 0.5)} |",
@@ -281,6 +282,20 @@ def markdown(results, json_path):
     lines += ["### Push round trip, sequential (`push_roundtrip_bench`, 20 devices)", "", "```", results["push_roundtrip_output"].strip(), "```", ""]
     lines.append(analysis(results))
     return "\n".join(lines) + "\n"
+
+
+def activations_row(results, hs):
+    a = results["provisioning"].get("activations")
+    if not a:
+        return "| activations/s | not measured | | | ≥ 2,000/s | **missed** |"
+    per_cpu = a.get("per_server_cpu_s") or 0
+    nginx = hs["nginx"]["per_server_cpu_s"]
+    return (
+        f"| activations/s ({a['count']:,} × `POST /v1/activate`, each on a new TLS 1.3 connection: P-256 key "
+        f"import, secret sealed, row committed; {a['threads']} client threads) | {a['per_s']:,.0f} (per server CPU-s: "
+        f"{per_cpu:,.0f}) | nginx full handshakes per CPU-s {nginx:,.0f} | {per_cpu / nginx:.2f} (per CPU-s) | "
+        f"≥ 2,000/s | {verdict(a['per_s'] >= 2000)} |"
+    )
 
 
 def push_load_row(results):
