@@ -29,12 +29,14 @@ twostep_integration_test(device_cli_integration_tests
   DEPS twostep_core PkgConfig::SQLITE3 OpenSSL::Crypto)
 add_dependencies(device_cli_integration_tests twostep-device)
 
-# The push round trip under load (10,000 connected devices, an open-loop push rate) and its
-# in-process baseline: bench/push_load, run by scripts/bench, not by ctest.
-add_executable(push_load_bench
-  ${PROJECT_SOURCE_DIR}/bench/push_load/main.cpp
-  ${PROJECT_SOURCE_DIR}/bench/push_load/baseline.cpp
-  ${PROJECT_SOURCE_DIR}/bench/push_load/number_book.cpp
-  ${PROJECT_SOURCE_DIR}/bench/push_load/open_loop.cpp)
-target_link_libraries(push_load_bench PRIVATE twostep_push_itest_support)
-twostep_warnings(push_load_bench)
+# The open-loop loads of scripts/bench (bench/load_bench): the push round trip with every
+# device connected and its in-process baseline, TOTP verifications at a fixed rate. Not run
+# by ctest.
+add_executable(load_bench
+  ${PROJECT_SOURCE_DIR}/bench/load_bench/main.cpp
+  ${PROJECT_SOURCE_DIR}/bench/load_bench/number_book.cpp
+  ${PROJECT_SOURCE_DIR}/bench/load_bench/open_loop.cpp
+  ${PROJECT_SOURCE_DIR}/bench/load_bench/push_baseline.cpp
+  ${PROJECT_SOURCE_DIR}/bench/load_bench/totp_load.cpp)
+target_link_libraries(load_bench PRIVATE twostep_push_itest_support)
+twostep_warnings(load_bench)

@@ -1,6 +1,6 @@
-// push_load_bench: the push round trip under load (docs/BENCHMARKS.md, run by scripts/bench).
+// load_bench: open-loop loads of docs/BENCHMARKS.md (run by scripts/bench).
 //
-//   push_load_bench server --states DIR --devices N --port P --app-key KEY
+//   load_bench push --states DIR --devices N --port P --app-key KEY
 //                          [--ca CERT] [--rate 200] [--count 4000] [--workers 32]
 //                          [--source-addresses 1]
 //     holds the first N devices of DIR (state files from bench/provision.py, the device of
@@ -8,8 +8,10 @@
 //     `count` round trips at `rate` per second, each for the next user in turn: POST
 //     /v1/auth/push, the device approves with the number, GET /v1/auth/transactions/{txid}
 //     ?wait=30 returns "approved".
-//   push_load_bench baseline [--rate 200] [--count 4000] [--workers 32]
-//     the same round trips through the in-process pipeline of baseline.hpp.
+//   load_bench push-baseline [--rate 200] [--count 4000] [--workers 32]
+//     the same round trips through the in-process pipeline of push_baseline.hpp.
+//   load_bench totp --port P --app-key KEY --codes FILE [--rate R] [--count N] [--workers 32]
+//     POST /v1/auth/totp at a fixed rate (totp_load.hpp).
 //
 // Prints one JSON object: the run's parameters and run_open_loop()'s figures.
 #include <sys/resource.h>
@@ -24,8 +26,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "bench/push_load/baseline.hpp"
-#include "bench/push_load/number_book.hpp"
+#include "bench/load_bench/number_book.hpp"
+#include "bench/load_bench/push_baseline.hpp"
+#include "bench/load_bench/totp_load.hpp"
 #include "client/fleet.hpp"
 #include "client/load.hpp"
 #include "core/random.hpp"
@@ -155,6 +158,16 @@ boost::json::object run_server(const Flags& flags) {
   return out;
 }
 
+boost::json::object run_totp(const Flags& flags) {
+  const auto port = static_cast<std::uint16_t>(std::stoul(required(flags, "port")));
+  const std::string key = required(flags, "app-key");
+  const CodeTable codes = CodeTable::read(required(flags, "codes"));
+  boost::json::object out =
+      run_open_loop(plan_of(flags), [&]() -> RoundTrip { return totp_worker(port, key, codes); });
+  out["users"] = codes.users();
+  return out;
+}
+
 }  // namespace
 }  // namespace twostep::bench
 
@@ -175,7 +188,7 @@ int main(int argc, char** argv) {
     std::cout << boost::json::serialize(out) << '\n';
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << "push_load_bench: " << e.what() << '\n';
+    std::cerr << "load_bench: " << e.what() << '\n';
     return 2;
   }
 }

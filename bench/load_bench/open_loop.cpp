@@ -1,7 +1,8 @@
-#include "bench/push_load/open_loop.hpp"
+#include "bench/load_bench/open_loop.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -23,11 +24,15 @@ struct Collected {
   std::mutex mutex;
   std::vector<double> total, service, to_device;
   std::vector<std::string> errors;
+  std::map<std::string, std::size_t> outcomes;
   std::size_t late = 0;
+  Clock::time_point last_finished;
 
   void add(Clock::time_point due, Clock::time_point sent, const Sample& sample) {
     std::lock_guard lock(mutex);
     if (sent - due > std::chrono::milliseconds(1)) ++late;
+    last_finished = std::max(last_finished, sample.finished);
+    if (!sample.outcome.empty()) ++outcomes[sample.outcome];
     if (!sample.error.empty()) {
       errors.push_back(sample.error);
       return;
@@ -64,9 +69,16 @@ boost::json::object run_open_loop(const OpenLoopPlan& plan,
   for (std::size_t i = 0; i < std::min<std::size_t>(5, collected.errors.size()); ++i) {
     first_errors.emplace_back(collected.errors[i]);
   }
+  boost::json::object outcomes;
+  for (const auto& [kind, n] : collected.outcomes) outcomes[kind] = n;
+  const double seconds = std::chrono::duration<double>(collected.last_finished - start).count();
+  const std::size_t done = collected.total.size();
   return {{"rate", plan.rate},
           {"count", plan.count},
-          {"ok", collected.total.size()},
+          {"ok", done},
+          {"outcomes", std::move(outcomes)},
+          {"seconds", seconds},
+          {"achieved_per_s", seconds > 0 ? static_cast<double>(done) / seconds : 0.0},
           {"failed", collected.errors.size()},
           {"first_errors", std::move(first_errors)},
           {"late_starts", collected.late},

@@ -1,4 +1,4 @@
-#include "bench/push_load/baseline.hpp"
+#include "bench/load_bench/push_baseline.hpp"
 
 #include <future>
 #include <thread>

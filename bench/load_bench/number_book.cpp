@@ -1,4 +1,4 @@
-#include "bench/push_load/number_book.hpp"
+#include "bench/load_bench/number_book.hpp"
 
 #include <utility>
 

@@ -8,7 +8,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "bench/push_load/open_loop.hpp"
+#include "bench/load_bench/open_loop.hpp"
 
 namespace twostep::bench {
 

@@ -1,7 +1,7 @@
-// An open-loop load: round trip i is due at start + i / rate, whatever happened to the ones
-// before it, so a slow server shows up as queueing delay instead of a lower request rate
-// (no coordinated omission). Several workers take the round trips in order; each sample
-// is measured from the moment it was due.
+// An open-loop load (the role wrk2 plays elsewhere; it is not in Debian): round trip i is due at
+// start + i / rate, whatever happened to the ones before it, so a slow server shows up as queueing
+// delay instead of a lower request rate (no coordinated omission). Several workers take the round
+// trips in order; each sample is measured from the moment it was due.
 #pragma once
 
 #include <chrono>
@@ -18,12 +18,13 @@ namespace twostep::bench {
 
 using Clock = std::chrono::steady_clock;
 
-/// What one round trip reports: when it finished and when its push reached the device, or
-/// why it failed.
+/// What one round trip reports: when it finished, what the answer was, when its push
+/// reached the device (push round trips), or why it failed.
 struct Sample {
   Clock::time_point finished;
   std::optional<Clock::time_point> delivered;
-  std::string error;  // empty on success
+  std::string error;    // empty on success
+  std::string outcome;  // counted by kind when set, e.g. "approved", "replayed_code"
 };
 
 /// One worker's way of running round trip `index`, started at `sent`.
@@ -36,9 +37,10 @@ struct OpenLoopPlan {
 };
 
 /// Runs the plan; `make_worker` is called once per worker thread, on that thread. Returns
-/// {"rate", "count", "ok", "failed", "first_errors", "total_ms": {p50, p90, p99, max},
-///  "service_ms" (from the actual send), "to_device_ms", "late_starts" (due but no worker free
-///  for more than 1 ms)}.
+/// {"rate", "count", "ok", "failed", "first_errors", "outcomes": {kind: n},
+///  "total_ms": {p50, p90, p99, max}, "service_ms" (from the actual send), "to_device_ms",
+///  "late_starts" (due but no worker free for more than 1 ms), "seconds" (first due to last
+///  finished), "achieved_per_s"}.
 boost::json::object run_open_loop(const OpenLoopPlan& plan,
                                   const std::function<RoundTrip()>& make_worker);
 
