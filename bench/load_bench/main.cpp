@@ -83,13 +83,14 @@ std::string username(std::size_t index) {
 // One application connection's round trip for user `index mod devices`.
 Sample server_round_trip(itest::Application& app, NumberBook& book, std::size_t user) {
   const itest::Response created = app.push(username(user));
-  if (created.status != 202)
-    return {
-        Clock::now(), {}, "push " + std::to_string(created.status) + " " + created.error_code()};
+  if (created.status != 202) {
+    return {.finished = Clock::now(),
+            .error = "push " + std::to_string(created.status) + " " + created.error_code()};
+  }
   const std::string txid = created.str("txid");
   book.number_known(txid, created.str("number"));
   const itest::Response status = app.status(txid, 30);
-  Sample sample{Clock::now(), book.take_delivery(txid), {}};
+  Sample sample{.finished = Clock::now(), .delivered = book.take_delivery(txid)};
   if (status.str("status") != "approved") sample.error = "status " + status.body.substr(0, 120);
   return sample;
 }
@@ -178,12 +179,15 @@ int main(int argc, char** argv) {
     const Flags flags = parse_flags(argc, argv);
     raise_descriptor_limit();
     boost::json::object out;
-    if (mode == "baseline")
+    if (mode == "push-baseline") {
       out = run_baseline(plan_of(flags));
-    else if (mode == "server")
+    } else if (mode == "push") {
       out = run_server(flags);
-    else
-      throw std::invalid_argument("usage: push_load_bench server|baseline [--flag value]…");
+    } else if (mode == "totp") {
+      out = run_totp(flags);
+    } else {
+      throw std::invalid_argument("usage: load_bench push|push-baseline|totp [--flag value]…");
+    }
     out["mode"] = mode;
     std::cout << boost::json::serialize(out) << '\n';
     return 0;

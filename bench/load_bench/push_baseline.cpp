@@ -101,7 +101,7 @@ Sample one_round_trip(Pipeline& pipeline, std::size_t index) {
                });
   });
   std::string error = done.get_future().get();
-  return {Clock::now(), delivered, std::move(error)};
+  return {.finished = Clock::now(), .delivered = delivered, .error = std::move(error)};
 }
 
 }  // namespace
