@@ -83,14 +83,17 @@ std::string username(std::size_t index) {
 // One application connection's round trip for user `index mod devices`.
 Sample server_round_trip(itest::Application& app, NumberBook& book, std::size_t user) {
   const itest::Response created = app.push(username(user));
+  Sample sample;
   if (created.status != 202) {
-    return {.finished = Clock::now(),
-            .error = "push " + std::to_string(created.status) + " " + created.error_code()};
+    sample.finished = Clock::now();
+    sample.error = "push " + std::to_string(created.status) + " " + created.error_code();
+    return sample;
   }
   const std::string txid = created.str("txid");
   book.number_known(txid, created.str("number"));
   const itest::Response status = app.status(txid, 30);
-  Sample sample{.finished = Clock::now(), .delivered = book.take_delivery(txid)};
+  sample.finished = Clock::now();
+  sample.delivered = book.take_delivery(txid);
   if (status.str("status") != "approved") sample.error = "status " + status.body.substr(0, 120);
   return sample;
 }

@@ -100,8 +100,11 @@ Sample one_round_trip(Pipeline& pipeline, std::size_t index) {
                  device_receives(pipeline, frame, delivered, done);
                });
   });
-  std::string error = done.get_future().get();
-  return {.finished = Clock::now(), .delivered = delivered, .error = std::move(error)};
+  Sample sample;
+  sample.error = done.get_future().get();
+  sample.finished = Clock::now();
+  sample.delivered = delivered;
+  return sample;
 }
 
 }  // namespace
