@@ -8,6 +8,7 @@
 #include <variant>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -108,8 +109,7 @@ asio::awaitable<void> DeviceSession::run() {
       arm_auth_deadline();
     }
     for (;;) {
-      const auto ec = std::get<0>(co_await ws_.async_read(buffer_, kNoThrow));
-      if (ec) break;
+      if (co_await read_message()) break;
       const bool text = ws_.got_text();
       std::string message = beast::buffers_to_string(buffer_.data());
       // An idle session keeps no read buffer.
@@ -136,6 +136,24 @@ asio::awaitable<void> DeviceSession::run() {
   beast::get_lowest_layer(ws_).socket().close(ignored);
 }
 
+// An authenticated device is idle nearly all the time. While it is, the session waits for
+// the socket to become readable and starts Beast's read only then: a pending read would hold
+// its operation state (~2 KiB) for as long as the device stays connected. The wait is only
+// safe when Beast holds no unread bytes (two frames can arrive in one record); the stream
+// stops its reads at frame ends, so after a message Beast has consumed all it was given and
+// whatever follows is still in OpenSSL or the socket, where the wait sees it. The wait's
+// handler uses a plain allocator: Asio's recycling one would keep its block per thread.
+asio::awaitable<beast::error_code> DeviceSession::read_message() {
+  TlsStream& tls = ws_.next_layer();
+  if (phase_ == Phase::kReady && tls.at_frame_boundary()) {
+    auto ready = asio::bind_allocator(std::allocator<void>{}, kNoThrow);
+    const auto [ec] = co_await tls.async_wait_readable(ready);
+    if (ec) co_return ec;
+  }
+  const auto [ec, size] = co_await ws_.async_read(buffer_, kNoThrow);
+  co_return ec;
+}
+
 asio::awaitable<bool> DeviceSession::accept() {
   const BeastRequest& request = *request_;
   if (!origin_allowed(request[http::field::origin], gateway_->app().config.allowed_origins)) {
@@ -156,6 +174,7 @@ asio::awaitable<bool> DeviceSession::accept() {
   configure();
   const auto ec = std::get<0>(co_await ws_.async_accept(request, kNoThrow));
   request_.reset();
+  if (!ec) ws_.next_layer().follow_websocket_frames();
   if (ec) {
     core::log(core::LogLevel::kDebug, "device WebSocket handshake failed",
               {{"correlation_id", correlation_id_}, {"error", ec.message()}});
@@ -271,7 +290,7 @@ asio::awaitable<void> DeviceSession::welcome() {
     close(std::move(*welcome.deactivated_reason));
     co_return;
   }
-  std::deque<Outgoing> early;
+  std::list<Outgoing> early;
   early.swap(outbox_);
   queued_bytes_ = 0;
   enqueue(push::ready_frame(welcome.push_frames.size()));

@@ -7,12 +7,13 @@
 // Writes follow Beast's chat-multi example: one write in flight, a bounded queue behind it
 // (a device that stops reading is dropped, it cannot grow memory), and a close that goes out
 // after the frames queued before it. Memory per idle session is the TLS stream, Beast's
-// WebSocket state and a few strings: the read buffer is freed after every message.
+// WebSocket state and a few strings: the read buffer is freed after every message, and an
+// idle device waits for readiness instead of keeping a read pending (read_message).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,8 @@ class DeviceSession final : public push::DeviceChannel,
   };
 
   asio::awaitable<void> run();
+  /// Reads the next message into buffer_ (an idle device waits without a read pending).
+  asio::awaitable<beast::error_code> read_message();
   asio::awaitable<bool> accept();
   asio::awaitable<void> refuse(core::Error error);
   void configure();
@@ -105,8 +108,10 @@ class DeviceSession final : public push::DeviceChannel,
   Phase phase_ = Phase::kHandshake;
   std::chrono::steady_clock::time_point last_touch_{};
 
-  std::deque<Outgoing> outbox_;
-  std::deque<push::Notice> notice_backlog_;  // notices waiting for room in outbox_
+  // Lists, not deques: an empty std::deque still holds ~0.5 KiB, which every idle device
+  // would pay twice.
+  std::list<Outgoing> outbox_;
+  std::list<push::Notice> notice_backlog_;  // notices waiting for room in outbox_
   std::size_t queued_bytes_ = 0;
   Outgoing writing_;
   bool write_in_flight_ = false;

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "server/lean_tls_stream.hpp"
 
 namespace twostep::server {
 
@@ -16,8 +15,9 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
-/// A TLS connection with Beast's per-operation deadlines.
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+/// A TLS connection with tcp_stream-style deadlines (OpenSSL on the socket, no Asio SSL
+/// buffers: see lean_tls_stream.hpp).
+using TlsStream = LeanTlsStream;
 using BeastRequest = http::request<http::string_body>;
 using BeastResponse = http::response<http::string_body>;
 

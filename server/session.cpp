@@ -58,13 +58,13 @@ Session::Session(ServerContext& ctx, tcp::socket socket, ConnectionSlot slot)
       executor_(socket.get_executor()),
       client_ip_(peer_address(socket)),
       tls_(ctx.tls_context()),
-      stream_(beast::tcp_stream(std::move(socket)), *tls_),
+      stream_(std::move(socket), tls_->native_handle()),
       slot_(std::move(slot)) {}
 
 void Session::shutdown() {
   asio::post(executor_, [self = shared_from_this()] {
     self->stopping_ = true;
-    if (self->interruptible_ && !self->handed_over_) self->tcp().cancel();
+    if (self->interruptible_ && !self->handed_over_) self->stream_.cancel();
   });
 }
 
@@ -90,7 +90,7 @@ asio::awaitable<void> Session::run() {
 
 asio::awaitable<bool> Session::handshake() {
   interruptible_ = true;
-  tcp().expires_after(ctx_.read_timeout);
+  stream_.expires_after(ctx_.read_timeout);
   beast::error_code ec = co_await tls_handshake(stream_);
   interruptible_ = false;
   if (ec) {
@@ -105,7 +105,7 @@ asio::awaitable<bool> Session::wait_for_request() {
   if (stopping_) co_return false;
   if (buffer_.size() > 0) co_return true;
   interruptible_ = true;
-  tcp().expires_after(ctx_.idle_timeout);
+  stream_.expires_after(ctx_.idle_timeout);
   beast::error_code ec = co_await read_some(stream_, buffer_, kReadChunk);
   interruptible_ = false;
   co_return !ec;
@@ -118,7 +118,7 @@ asio::awaitable<Session::Next> Session::serve_request() {
   parser.body_limit(boost::none);  // the route's limit is applied once the route is known
   // One deadline covers the header and the body: a client sending a byte at a time
   // cannot stretch a request beyond it.
-  tcp().expires_after(ctx_.read_timeout);
+  stream_.expires_after(ctx_.read_timeout);
   beast::error_code ec = co_await read_header(stream_, buffer_, parser);
   if (ec) co_return co_await on_read_error(ec, ex);
   BeastRequest& request = parser.get();
@@ -193,9 +193,9 @@ asio::awaitable<Session::Next> Session::read_body(Parser& parser, Exchange& ex,
     co_return co_await reply_error(ex, too_large, Next::kClose);
   }
   if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-    tcp().expires_after(ctx_.write_timeout);
+    stream_.expires_after(ctx_.write_timeout);
     if (co_await write_continue(stream_, ex.version)) co_return Next::kCloseNow;
-    tcp().expires_after(ctx_.read_timeout);
+    stream_.expires_after(ctx_.read_timeout);
   }
   parser.body_limit(limit);
   beast::error_code ec = co_await server::read_body(stream_, buffer_, parser);
@@ -245,7 +245,7 @@ asio::awaitable<Session::Next> Session::send(HttpResponse response, Exchange& ex
   const bool keep_alive = next == Next::kKeepAlive && !stopping_ && !ctx_.stopping;
   BeastResponse wire =
       to_beast_response(std::move(response), ex.version, keep_alive, ex.correlation_id);
-  tcp().expires_after(ctx_.write_timeout);
+  stream_.expires_after(ctx_.write_timeout);
   beast::error_code ec = co_await write_response(stream_, wire);
   ctx_.log.record({ex.method, ex.route, wire.result_int(),
                    std::chrono::steady_clock::now() - ex.start, ex.correlation_id, client_ip_});
@@ -256,23 +256,23 @@ asio::awaitable<Session::Next> Session::send(HttpResponse response, Exchange& ex
 
 asio::awaitable<void> Session::close(bool graceful) {
   if (graceful) {
-    tcp().expires_after(kTlsShutdownTimeout);
+    stream_.expires_after(kTlsShutdownTimeout);
     co_await tls_close_notify(stream_);
     // The client may still be sending a request we refused (a body over the limit).
     // Closing with unread bytes makes the kernel send a reset, which can destroy the
     // answer before the client reads it; so half-close and drain for a bounded time.
     if (!stopping_ && !ctx_.stopping) {
-      tcp().expires_after(kLingerTimeout);
+      stream_.expires_after(kLingerTimeout);
       co_await drain_after_close(stream_, kLingerMaxBytes);
     }
   }
   beast::error_code ec;
-  tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
-  tcp().close();
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
 }
 
 void Session::hand_over(const UpgradeHandler& handler, BeastRequest request, Exchange& ex) {
-  tcp().expires_never();
+  stream_.expires_never();
   handed_over_ = true;
   UpgradeRequest upgrade{std::move(stream_), std::move(request), std::move(buffer_),
                          client_ip_,         ex.correlation_id,  std::move(slot_)};

@@ -52,7 +52,6 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<Next> send(HttpResponse response, Exchange& ex, Next next);
   asio::awaitable<void> close(bool graceful);
   void hand_over(const UpgradeHandler& handler, BeastRequest request, Exchange& ex);
-  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
 
   ServerContext& ctx_;
   asio::any_io_executor executor_;  // the connection's strand

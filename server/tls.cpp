@@ -38,7 +38,11 @@ std::shared_ptr<boost::asio::ssl::context> make_tls_context(const TlsFiles& file
   check(SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION), "maximum protocol version");
   // Mozilla intermediate leaves the choice of suite to the client (all listed are strong).
   SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+  // What server/lean_tls_stream.cpp relies on: a write may complete in part and be retried
+  // from a different address with the same bytes; idle connections give back OpenSSL's
+  // record buffers.
+  SSL_CTX_set_mode(native, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                               SSL_MODE_RELEASE_BUFFERS);
   check(SSL_CTX_set_cipher_list(native, kTls12Ciphers), "TLS 1.2 cipher list");
   check(SSL_CTX_set_ciphersuites(native, kTls13Suites), "TLS 1.3 cipher suites");
   check(SSL_CTX_set1_groups_list(native, kGroups), "key exchange groups");

@@ -18,7 +18,7 @@ auto with(beast::error_code& ec) { return asio::redirect_error(asio::use_awaitab
 
 asio::awaitable<beast::error_code> tls_handshake(TlsStream& stream) {
   beast::error_code ec;
-  co_await stream.async_handshake(asio::ssl::stream_base::server, with(ec));
+  co_await stream.async_handshake(with(ec));
   co_return ec;
 }
 
@@ -58,19 +58,17 @@ asio::awaitable<beast::error_code> write_continue(TlsStream& stream, unsigned ve
 }
 
 asio::awaitable<beast::error_code> tls_close_notify(TlsStream& stream) {
-  SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
   beast::error_code ec;
   co_await stream.async_shutdown(with(ec));
   co_return ec;
 }
 
 asio::awaitable<void> drain_after_close(TlsStream& stream, std::size_t max_bytes) {
-  beast::tcp_stream& transport = stream.next_layer();
   beast::error_code ec;
-  transport.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   std::array<char, 16 * 1024> scratch{};
   for (std::size_t drained = 0; !ec && drained < max_bytes;) {
-    drained += co_await transport.async_read_some(asio::buffer(scratch), with(ec));
+    drained += co_await stream.async_read_some_raw(asio::buffer(scratch), with(ec));
   }
 }
 

@@ -1,0 +1,231 @@
+#include "server/lean_tls_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <string>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "tests/unit/server/tls_test_peer.hpp"
+
+namespace twostep::server {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using boost::system::error_code;
+using testing::TlsTestClient;
+using testing::TlsTestServer;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+// One accepted, handshaken connection with its client.
+class LeanTlsStreamTest : public ::testing::Test {
+ protected:
+  void connect() {
+    open();
+    std::jthread client([this] { client_->handshake(); });
+    ASSERT_FALSE(server_handshake());
+  }
+
+  // A new connection: the client connected, nothing sent yet.
+  void open() {
+    client_.emplace(server_.port());
+    stream_.emplace(server_.accept());
+  }
+
+  error_code server_handshake(std::optional<std::chrono::milliseconds> deadline = {}) {
+    if (deadline) stream_->expires_after(*deadline);
+    auto done = asio::co_spawn(
+        server_.io(),
+        [this]() -> asio::awaitable<error_code> {
+          co_return std::get<0>(co_await stream_->async_handshake(kNoThrow));
+        },
+        asio::use_future);
+    EXPECT_TRUE(server_.run_until(done));
+    return done.get();
+  }
+
+  // Runs one read_some of up to `size` bytes on the server.
+  std::pair<error_code, std::string> server_read(std::size_t size = 4096) {
+    auto done = asio::co_spawn(
+        server_.io(),
+        [this, size]() -> asio::awaitable<std::pair<error_code, std::string>> {
+          std::string data(size, '\0');
+          auto [ec, n] = co_await stream_->async_read_some(asio::buffer(data), kNoThrow);
+          data.resize(n);
+          co_return std::pair{ec, data};
+        },
+        asio::use_future);
+    EXPECT_TRUE(server_.run_until(done));
+    return done.get();
+  }
+
+  TlsTestServer server_;
+  std::optional<TlsTestClient> client_;
+  std::optional<LeanTlsStream> stream_;
+};
+
+TEST_F(LeanTlsStreamTest, HandshakesAndExchangesDataWithAnOpenSslClient) {
+  connect();
+  client_->write("hello");
+  auto [ec, data] = server_read();
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(data, "hello");
+  // A header and a payload in two buffers leave as one record: one SSL_read gets both.
+  auto written = asio::co_spawn(
+      server_.io(),
+      [this]() -> asio::awaitable<error_code> {
+        const std::array<asio::const_buffer, 2> parts{asio::buffer("head", 4),
+                                                      asio::buffer("payload", 7)};
+        co_return std::get<0>(co_await asio::async_write(*stream_, parts, kNoThrow));
+      },
+      asio::use_future);
+  ASSERT_TRUE(server_.run_until(written));
+  EXPECT_FALSE(written.get());
+  EXPECT_EQ(client_->read_some(), "headpayload");
+}
+
+TEST_F(LeanTlsStreamTest, ResultsReadyAtOnceAreNotDeliveredInsideTheInitiatingCall) {
+  connect();
+  client_->write("abc");
+  auto [ec, first] = server_read(1);  // "bc" stays decrypted inside OpenSSL
+  ASSERT_EQ(first, "a");
+  bool initiating = true;
+  bool inline_call = false;
+  std::string rest(8, '\0');
+  stream_->async_read_some(asio::buffer(rest), [&](error_code, std::size_t n) {
+    inline_call = initiating;
+    rest.resize(n);
+  });
+  initiating = false;
+  server_.io().restart();
+  server_.io().run_for(1s);
+  EXPECT_FALSE(inline_call);
+  EXPECT_EQ(rest, "bc");
+}
+
+TEST_F(LeanTlsStreamTest, ARecordArrivingInPiecesIsReadWhenComplete) {
+  connect();
+  client_->encrypt("split record");
+  const std::string record = client_->take_output();
+  std::string got(64, '\0');
+  std::optional<error_code> result;
+  stream_->async_read_some(asio::buffer(got), [&](error_code ec, std::size_t n) {
+    result = ec;
+    got.resize(n);
+  });
+  client_->send_raw(record.substr(0, record.size() / 2));
+  server_.io().restart();
+  // The read takes in the first half and waits for the rest.
+  const auto end = std::chrono::steady_clock::now() + 5s;
+  while (SSL_has_pending(stream_->native_handle()) != 1 && std::chrono::steady_clock::now() < end) {
+    server_.io().run_one_for(10ms);
+  }
+  EXPECT_FALSE(result.has_value());
+  client_->send_raw(record.substr(record.size() / 2));
+  while (!result && std::chrono::steady_clock::now() < end) server_.io().run_one_for(10ms);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_FALSE(*result);
+  EXPECT_EQ(got, "split record");
+}
+
+TEST_F(LeanTlsStreamTest, AReadAndALargeWriteProceedTogether) {
+  connect();
+  const std::string big(4 * 1024 * 1024, 'x');  // more than the socket buffers hold
+  auto written = asio::co_spawn(
+      server_.io(),
+      [this, &big]() -> asio::awaitable<error_code> {
+        co_return std::get<0>(co_await asio::async_write(*stream_, asio::buffer(big), kNoThrow));
+      },
+      asio::use_future);
+  auto read = asio::co_spawn(
+      server_.io(),
+      [this]() -> asio::awaitable<std::string> {
+        std::string data(16, '\0');
+        auto [ec, n] = co_await stream_->async_read_some(asio::buffer(data), kNoThrow);
+        data.resize(n);
+        co_return data;
+      },
+      asio::use_future);
+  std::string received;
+  std::jthread client([&] {
+    received = client_->read_exactly(big.size());
+    client_->write("done");
+  });
+  ASSERT_TRUE(server_.run_until(written));
+  ASSERT_TRUE(server_.run_until(read));
+  client.join();
+  EXPECT_FALSE(written.get());
+  EXPECT_EQ(read.get(), "done");
+  EXPECT_EQ(received.size(), big.size());
+}
+
+TEST_F(LeanTlsStreamTest, APendingReadFailsWithTimeoutAtTheDeadline) {
+  connect();
+  stream_->expires_after(50ms);
+  auto [ec, data] = server_read();
+  EXPECT_EQ(ec, boost::beast::error::timeout);
+  EXPECT_FALSE(stream_->socket().is_open());
+}
+
+TEST_F(LeanTlsStreamTest, ADeadlinePassingWithNothingPendingLeavesTheConnectionOpen) {
+  connect();
+  stream_->expires_after(10ms);
+  asio::steady_timer pause(server_.io(), 50ms);
+  auto paused = pause.async_wait(asio::use_future);
+  ASSERT_TRUE(server_.run_until(paused));
+  EXPECT_TRUE(stream_->socket().is_open());
+  stream_->expires_never();
+  client_->write("late");
+  auto [ec, data] = server_read();
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(data, "late");
+}
+
+TEST_F(LeanTlsStreamTest, CloseNotifyIsEndOfStreamAndABareTcpCloseIsTruncation) {
+  connect();
+  client_->close_notify();
+  EXPECT_EQ(server_read().first, asio::error::eof);
+
+  connect();
+  client_->half_close();
+  EXPECT_EQ(server_read().first, asio::ssl::error::stream_truncated);
+}
+
+TEST_F(LeanTlsStreamTest, ShutdownSendsCloseNotifyOnce) {
+  connect();
+  auto closed = asio::co_spawn(
+      server_.io(),
+      [this]() -> asio::awaitable<std::pair<error_code, error_code>> {
+        auto [first] = co_await stream_->async_shutdown(kNoThrow);
+        auto [second] = co_await stream_->async_shutdown(kNoThrow);
+        stream_->close();
+        co_return std::pair{first, second};
+      },
+      asio::use_future);
+  ASSERT_TRUE(server_.run_until(closed));
+  auto [first, second] = closed.get();
+  EXPECT_FALSE(first);
+  EXPECT_FALSE(second);
+  EXPECT_EQ(client_->read_some(), "");
+  EXPECT_EQ(client_->last_error(), SSL_ERROR_ZERO_RETURN);
+}
+
+TEST_F(LeanTlsStreamTest, AStalledHandshakeEndsAtTheDeadline) {
+  open();  // the client never sends its ClientHello
+  EXPECT_EQ(server_handshake(50ms), boost::beast::error::timeout);
+}
+
+}  // namespace
+}  // namespace twostep::server
