@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include "server/net.hpp"
 

@@ -1,93 +1,20 @@
 // A request target through the router (server/router.hpp) and the query helpers of list
 // endpoints (server/json_io.hpp): percent-decoding, matching, path parameters, 404 vs 405.
-// The route table is the server's own set of patterns (server/handlers/), without handlers,
-// plus GET /v1/users/me so that a literal segment competes with a parameter.
+// The route table is the server's own set of patterns (tests/fuzz/route_table.hpp).
 #include <algorithm>
-#include <array>
 
 #include "server/json_io.hpp"
 #include "server/router.hpp"
 #include "server/url.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tests/fuzz/route_table.hpp"
 #include "totp/uri_component.hpp"
 
 using twostep::fuzz::check;
+using twostep::fuzz::server_router;
 namespace server = twostep::server;
 
 namespace {
-
-struct Pattern {
-  const char* method;
-  const char* path;
-};
-
-constexpr std::array kPatterns{
-    Pattern{"GET", "/healthz"},
-    Pattern{"GET", "/metrics"},
-    Pattern{"GET", "/assets/{file}"},
-    Pattern{"GET", "/assets/{dir}/{file}"},
-    Pattern{"POST", "/v1/activate"},
-    Pattern{"GET", "/v1/applications"},
-    Pattern{"POST", "/v1/applications"},
-    Pattern{"DELETE", "/v1/applications/{id}"},
-    Pattern{"GET", "/v1/audit"},
-    Pattern{"POST", "/v1/auth/app-password"},
-    Pattern{"POST", "/v1/auth/preauth"},
-    Pattern{"POST", "/v1/auth/push"},
-    Pattern{"POST", "/v1/auth/sms"},
-    Pattern{"POST", "/v1/auth/totp"},
-    Pattern{"GET", "/v1/auth/transactions/{txid}"},
-    Pattern{"POST", "/v1/auth/transactions/{txid}/code"},
-    Pattern{"GET", "/v1/authenticators"},
-    Pattern{"POST", "/v1/authenticators/deactivate-stale"},
-    Pattern{"GET", "/v1/me"},
-    Pattern{"GET", "/v1/me/app-passwords"},
-    Pattern{"POST", "/v1/me/app-passwords"},
-    Pattern{"DELETE", "/v1/me/app-passwords/{id}"},
-    Pattern{"DELETE", "/v1/me/authenticators/{device_id}"},
-    Pattern{"GET", "/v1/me/phones"},
-    Pattern{"POST", "/v1/me/phones/verifications/{verification_id}"},
-    Pattern{"PATCH", "/v1/me/preferences"},
-    Pattern{"POST", "/v1/registration"},
-    Pattern{"POST", "/v1/registration/lookup"},
-    Pattern{"GET", "/v1/session"},
-    Pattern{"POST", "/v1/session"},
-    Pattern{"DELETE", "/v1/session"},
-    Pattern{"POST", "/v1/session/complete-registration"},
-    Pattern{"POST", "/v1/session/push"},
-    Pattern{"GET", "/v1/session/push/{txid}"},
-    Pattern{"POST", "/v1/session/send-code"},
-    Pattern{"POST", "/v1/session/verify"},
-    Pattern{"GET", "/v1/settings"},
-    Pattern{"PATCH", "/v1/settings"},
-    Pattern{"GET", "/v1/users"},
-    Pattern{"POST", "/v1/users"},
-    Pattern{"GET", "/v1/users/me"},
-    Pattern{"GET", "/v1/users/{user}"},
-    Pattern{"PATCH", "/v1/users/{user}"},
-    Pattern{"DELETE", "/v1/users/{user}"},
-    Pattern{"GET", "/v1/users/{user}/authenticators"},
-    Pattern{"DELETE", "/v1/users/{user}/authenticators/{device_id}"},
-    Pattern{"POST", "/v1/users/{user}/registration-link"},
-    Pattern{"POST", "/v1/users/{user}/require-reregistration"},
-    Pattern{"POST", "/v1/users/{user}/temporary-access"},
-    Pattern{"POST", "/v1/users/{user}/trusted-browsers/revoke"},
-    Pattern{"POST", "/v1/users/{user}/unblock"},
-};
-
-const server::Router& router() {
-  static const server::Router table = [] {
-    server::Router r;
-    for (const auto& p : kPatterns) {
-      r.add(p.method, p.path, server::Access::kPublic,
-            [](server::HttpRequest&) -> twostep::core::Result<server::HttpResponse> {
-              return server::HttpResponse{};
-            });
-    }
-    return r;
-  }();
-  return table;
-}
 
 // The raw path for `route` with each parameter percent-encoded, as a client would send it.
 std::string render(const server::Route& route, const std::map<std::string, std::string>& params) {
@@ -102,8 +29,8 @@ std::string render(const server::Route& route, const std::map<std::string, std::
 }
 
 void check_path(std::string_view method, std::string_view path) {
-  const auto result = router().match(method, path);
-  const auto allowed = router().allowed_methods(path);
+  const auto result = server_router().match(method, path);
+  const auto allowed = server_router().allowed_methods(path);
   const bool method_allowed = std::ranges::find(allowed, method) != allowed.end();
   if (const auto* miss = std::get_if<server::Router::Miss>(&result)) {
     check(!method_allowed, "a miss is never for an allowed method");
@@ -118,7 +45,7 @@ void check_path(std::string_view method, std::string_view path) {
           "a path parameter is a non-empty decoded segment");
   }
   // Re-encoding the parameters gives a path that matches the same route with the same values.
-  const auto again = router().match(method, render(*match.route, match.params));
+  const auto again = server_router().match(method, render(*match.route, match.params));
   const auto* same = std::get_if<server::Router::Match>(&again);
   check(same != nullptr && same->route == match.route && same->params == match.params,
         "match(render(match(p))) == match(p)");

@@ -15,4 +15,5 @@ twostep_integration_test(session_integration_tests
     ${CMAKE_CURRENT_LIST_DIR}/session_signin_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/session_sms_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/session_timeout_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/signin_timing_test.cpp
   DEPS twostep_session_itest_support twostep_push_itest_support)

@@ -111,6 +111,10 @@ struct Connection {
     }
     auto& tcp = beast::get_lowest_layer(stream);
     asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.host), port);
+    if (!options.source_address.empty()) {
+      tcp.socket().open(endpoint.protocol());
+      tcp.socket().bind({asio::ip::make_address(options.source_address), 0});
+    }
     tcp.expires_after(options.timeout);
     check(run(ioc_, [&](auto done) { tcp.async_connect(endpoint, done); }), "connect");
     tcp.expires_after(options.timeout);

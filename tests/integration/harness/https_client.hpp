@@ -42,6 +42,10 @@ struct ClientOptions {
   std::filesystem::path ca_file;
   std::string verify_host = "127.0.0.1";
   std::string host = "127.0.0.1";
+  /// The local address to connect from (e.g. "127.0.0.7", any of 127.0.0.0/8 on Linux), so
+  /// that one test can look like several clients to per-address limits; "" lets the
+  /// system choose.
+  std::string source_address;
   /// OpenSSL protocol versions, e.g. TLS1_2_VERSION; 0 keeps the library default.
   int min_tls_version = 0;
   int max_tls_version = 0;
