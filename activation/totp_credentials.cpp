@@ -6,9 +6,20 @@
 namespace twostep::activation {
 namespace {
 
+// The columns credential_from_row reads, in its order.
+#define TWOSTEP_CREDENTIAL_COLUMNS                                                          \
+  "c.id, c.user_id, c.kind, c.device_id, c.display_name, c.status, c.algorithm, c.digits, " \
+  "c.period, c.last_step, c.created_at, c.activated_at"
 constexpr std::string_view kSelectCredential =
-    "SELECT c.id, c.user_id, c.kind, c.device_id, c.display_name, c.status, c.algorithm, "
-    "c.digits, c.period, c.last_step, c.created_at, c.activated_at FROM totp_credentials c ";
+    "SELECT " TWOSTEP_CREDENTIAL_COLUMNS " FROM totp_credentials c ";
+// The same with the sealed secret as a last column, for verification.
+constexpr const char* kSelectUsable =
+    "SELECT " TWOSTEP_CREDENTIAL_COLUMNS
+    ", c.secret_sealed FROM totp_credentials c LEFT JOIN devices d ON d.id = c.device_id "
+    "WHERE c.user_id = ? AND c.status = 'active' AND c.secret_sealed IS NOT NULL "
+    "AND (c.device_id IS NULL OR d.status = 'active') ORDER BY c.created_at, c.id";
+constexpr std::size_t kSealedColumn = 12;
+#undef TWOSTEP_CREDENTIAL_COLUMNS
 
 Credential credential_from_row(const store::Row& row) {
   Credential c;
@@ -82,13 +93,18 @@ std::vector<Credential> live_credentials(store::Tx& tx, std::string_view user_id
                {std::string(user_id), kind_name(kind)}));
 }
 
-std::vector<Credential> usable_credentials(store::Tx& tx, std::string_view user_id) {
-  return credentials_from(
-      tx.query(std::string(kSelectCredential) +
-                   "LEFT JOIN devices d ON d.id = c.device_id "
-                   "WHERE c.user_id = ? AND c.status = 'active' AND c.secret_sealed IS NOT NULL "
-                   "AND (c.device_id IS NULL OR d.status = 'active') ORDER BY c.created_at, c.id",
-               {std::string(user_id)}));
+std::vector<UsableCredential> usable_credentials(store::Tx& tx, std::string_view user_id) {
+  std::vector<UsableCredential> out;
+  for (const auto& row : tx.query(kSelectUsable, {std::string(user_id)})) {
+    out.push_back({credential_from_row(row), row.blob(kSealedColumn)});
+  }
+  return out;
+}
+
+core::Result<core::SecretBytes> open_sealed_secret(const core::Sealer& sealer,
+                                                   const store::Blob& sealed,
+                                                   std::string_view credential_id) {
+  return sealer.open(sealed, credential_aad(credential_id));
 }
 
 core::Result<core::SecretBytes> open_credential_secret(store::Tx& tx, const core::Sealer& sealer,
@@ -99,7 +115,7 @@ core::Result<core::SecretBytes> open_credential_secret(store::Tx& tx, const core
     return core::fail(core::ErrorKind::kNotFound, "credential_not_found",
                       "the credential has no secret");
   }
-  return sealer.open(row->blob(0), credential_aad(credential_id));
+  return open_sealed_secret(sealer, row->blob(0), credential_id);
 }
 
 bool claim_step(store::Tx& tx, std::string_view credential_id, std::int64_t step) {

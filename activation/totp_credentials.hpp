@@ -64,9 +64,21 @@ std::optional<Credential> find_credential(store::Tx& tx, std::string_view user_i
 std::vector<Credential> live_credentials(store::Tx& tx, std::string_view user_id,
                                          CredentialKind kind);
 
+/// A credential that may verify codes, with its sealed secret (read in the same query).
+struct UsableCredential {
+  Credential credential;
+  store::Blob secret_sealed;
+};
+
 /// The user's credentials that may verify codes: status 'active', secret present, and for
-/// device credentials an active device.
-std::vector<Credential> usable_credentials(store::Tx& tx, std::string_view user_id);
+/// device credentials an active device. Oldest first.
+std::vector<UsableCredential> usable_credentials(store::Tx& tx, std::string_view user_id);
+
+/// Opens `sealed`, the secret of credential `credential_id`: kInternal
+/// "sealed_secret_invalid" when it was tampered with or belongs to another row.
+core::Result<core::SecretBytes> open_sealed_secret(const core::Sealer& sealer,
+                                                   const store::Blob& sealed,
+                                                   std::string_view credential_id);
 
 /// The opened secret. kInternal "sealed_secret_invalid" when the blob was tampered with or
 /// belongs to another row; 404 "credential_not_found" when the secret was wiped.

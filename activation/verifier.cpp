@@ -15,12 +15,13 @@ struct Match {
 };
 
 Match match_code(store::Tx& tx, const core::Clock& clock, const core::Sealer& sealer,
-                 const store::AuditContext& who, const std::vector<Credential>& credentials,
+                 const store::AuditContext& who, const std::vector<UsableCredential>& usable,
                  std::string_view code, int window_steps) {
   Match match;
   const std::int64_t now = core::unix_seconds(clock.now());
-  for (const Credential& c : credentials) {
-    auto secret = open_credential_secret(tx, sealer, c.id);
+  for (const UsableCredential& u : usable) {
+    const Credential& c = u.credential;
+    auto secret = open_sealed_secret(sealer, u.secret_sealed, c.id);
     if (!secret) {
       store::append_audit(tx, clock, who,
                           {"totp.secret_invalid",

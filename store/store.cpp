@@ -3,6 +3,7 @@
 #include "store/store.hpp"
 
 #include "core/clock.hpp"
+#include "store/active_store.hpp"
 #include "store/migrate.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -78,6 +79,17 @@ std::optional<Row> Tx::query_one(std::string_view sql, Params params) {
   auto rows = query(sql, params);
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
+}
+
+void Store::run_write_async(TxBody body, WriteDone done) {
+  { const ActiveStoreGuard nested_check(this); }
+  std::exception_ptr error;
+  try {
+    run(TxMode::kWrite, body);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done(error);
 }
 
 std::unique_ptr<Store> open_store(const std::string& url) {

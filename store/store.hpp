@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -62,6 +63,12 @@ class Tx {
 
 enum class TxMode { kRead, kWrite };
 
+/// A transaction's body: the transaction commits when it returns true (see Store::run).
+using TxBody = std::function<bool(Tx&)>;
+/// Called once a write started with Store::run_write_async has finished: `error` is null
+/// when it committed or its body chose to roll back, else the exception that ended it.
+using WriteDone = std::function<void(std::exception_ptr error)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -75,6 +82,17 @@ class Store {
   /// 'pending'`) and its row count, or a row lock. There a failed statement also aborts
   /// the whole transaction: it cannot commit, even if the body catches the StoreError.
   virtual void run(TxMode mode, const std::function<bool(Tx&)>& body) = 0;
+
+  /// Runs `body` in a write transaction like run(TxMode::kWrite, body), but may return
+  /// before it has run; `done` is then called exactly once, after the commit (what the
+  /// body produced is durable by then) or with the exception that ended the write. On
+  /// SQLite the writes queued at the same moment share one transaction and one commit
+  /// (each in its own savepoint, so a failing one rolls back only itself); `body` and
+  /// `done` run on the store's writer thread, so `done` must be quick and must not call
+  /// this store synchronously (that throws StoreError). The default (PostgreSQL: one
+  /// transaction per write) runs both on the calling thread before returning. Nested in a
+  /// transaction of this store, it throws StoreError.
+  virtual void run_write_async(TxBody body, WriteDone done);
 
   /// Runs `f(tx)` returning Result<T> in a write transaction; commits only on a value.
   template <class F>

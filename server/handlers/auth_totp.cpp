@@ -5,9 +5,11 @@
 // `remember: true` an approval also returns a remember_token (unless remember_days is 0).
 #include "account/settings.hpp"
 #include "activation/verifier.hpp"
+#include "core/log.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/app_credential_routes.hpp"
 #include "server/handlers/authenticator_routes.hpp"
+#include "server/http_status.hpp"
 #include "server/json_io.hpp"
 
 namespace twostep::server {
@@ -42,33 +44,75 @@ boost::json::object verdict_json(const activation::TotpVerdict& verdict) {
   return out;
 }
 
-Reply auth_totp(App& app, HttpRequest& request) {
-  auto input = read_totp_input(request);
-  if (!input) return std::unexpected(input.error());
-  const store::AuditContext who = audit_context(request);
+// One verification on its way through the store's writer: what the request said, and what
+// the transaction decided.
+struct TotpJob {
+  App& app;
+  TotpInput input;
+  store::AuditContext who;
+  std::string application_id;
   activation::TotpVerdict verdict;
   std::optional<account::IssuedRememberToken> remembered;
-  // Settings, verification and any remember token in one write transaction, committed even
-  // on denial.
-  app.store->run(store::TxMode::kWrite, [&](store::Tx& tx) {
-    const activation::TotpPolicy policy = policy_of(account::load_settings(tx));
-    verdict = activation::verify_user_totp(tx, app.clock, *app.sealer, who, input->username,
-                                           input->code, policy);
-    if (verdict.approved && input->remember) {
-      remembered =
-          issue_application_remember_token(tx, app, who, verdict.user_id, request.principal.id);
+};
+
+// Settings, verification and any remember token, all in the job's write transaction.
+void verify(TotpJob& job, store::Tx& tx) {
+  const activation::TotpPolicy policy = policy_of(account::load_settings(tx));
+  job.verdict = activation::verify_user_totp(tx, job.app.clock, *job.app.sealer, job.who,
+                                             job.input.username, job.input.code, policy);
+  if (job.verdict.approved && job.input.remember) {
+    job.remembered = issue_application_remember_token(tx, job.app, job.who, job.verdict.user_id,
+                                                      job.application_id);
+  }
+}
+
+core::Result<HttpResponse> answer(const TotpJob& job, const std::exception_ptr& error) {
+  if (error) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
     }
-    return true;
-  });
-  boost::json::object body = verdict_json(verdict);
-  put_remember_token(body, remembered);
+    core::log(
+        core::LogLevel::kError, "handler failed",
+        {{"correlation_id", job.who.correlation_id}, {"route", "/v1/auth/totp"}, {"error", what}});
+    return std::unexpected(internal_error());
+  }
+  boost::json::object body = verdict_json(job.verdict);
+  put_remember_token(body, job.remembered);
   return json_response(200, body);
+}
+
+// Asynchronous so that verifications arriving together share one commit (on SQLite the
+// store's writer batches them). The write is committed — even on denial — before the
+// verdict is answered.
+void auth_totp(App& app, HttpRequest& request, Respond respond) {
+  auto input = read_totp_input(request);
+  if (!input) {
+    respond(std::unexpected(input.error()));
+    return;
+  }
+  auto job = std::make_shared<TotpJob>(
+      TotpJob{app, std::move(*input), audit_context(request), request.principal.id, {}, {}});
+  app.store->run_write_async(
+      [job](store::Tx& tx) {
+        verify(*job, tx);
+        return true;
+      },
+      [job, respond = std::move(respond)](std::exception_ptr error) {
+        respond(answer(*job, error));
+      });
 }
 
 }  // namespace
 
 void register_auth_totp_routes(Router& router, App& app) {
-  router.add("POST", "/v1/auth/totp", Access::kApplication, bind_app(app, auth_totp));
+  router.add_async("POST", "/v1/auth/totp", Access::kApplication,
+                   [&app](HttpRequest& request, Respond respond) {
+                     auth_totp(app, request, std::move(respond));
+                   });
 }
 
 }  // namespace twostep::server

@@ -11,6 +11,9 @@ namespace {
 constexpr std::size_t kMaxCachedStatements = 256;
 constexpr int kBusyTimeoutMs = 10'000;
 constexpr std::size_t kSqlInErrors = 160;
+// COMMIT waits out locks through the busy timeout; a few more attempts cover a checkpoint
+// that happened to hold the lock for longer.
+constexpr int kCommitAttempts = 3;
 
 // Resets a statement and drops its bindings on every exit path, so the next use of the
 // cached statement starts clean and no parameter (possibly a secret) stays attached.
@@ -79,6 +82,17 @@ Value column_value(sqlite3_stmt* stmt, int i) {
   }
 }
 
+// SQLite's memory statistics take a global mutex on every allocation, shared by all
+// connections and threads; nothing here reads them. This must run before the library
+// initialises (the first open), so every open in the store goes through here first.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 Row read_row(sqlite3_stmt* stmt) {
   const int n = sqlite3_column_count(stmt);
   std::vector<Value> values;
@@ -90,6 +104,7 @@ Row read_row(sqlite3_stmt* stmt) {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path) {
+  configure_sqlite_once();
   // NOMUTEX: the pool gives a connection to one thread at a time.
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
@@ -199,8 +214,32 @@ void SqliteConnection::exec_script(std::string_view sql) {
   }
 }
 
-int SqliteConnection::try_exec(const char* sql) {
-  return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+int SqliteConnection::try_step(std::string_view sql) noexcept {
+  sqlite3_stmt* stmt = nullptr;
+  try {
+    stmt = prepare(sql);
+  } catch (...) {
+    return SQLITE_ERROR;  // the connection's error message says why
+  }
+  StatementReset reset(stmt);
+  const int rc = sqlite3_step(stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+void SqliteConnection::commit() {
+  for (int attempt = 1;; ++attempt) {
+    const int rc = try_step("COMMIT");
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY || attempt == kCommitAttempts) {
+      const std::string message = error_message();
+      rollback_quietly();
+      throw StoreError("SQLite commit failed: " + message);
+    }
+  }
+}
+
+void SqliteConnection::rollback_quietly() {
+  if (in_transaction()) try_step("ROLLBACK");
 }
 
 }  // namespace twostep::store

@@ -27,12 +27,20 @@ class SqliteConnection {
   std::int64_t run(std::string_view sql, Params params, bool read_only, std::vector<Row>* rows);
   /// Runs a script of several statements without parameters (migrations, BEGIN, COMMIT).
   void exec_script(std::string_view sql);
-  /// sqlite3_exec's result code, for callers that handle SQLITE_BUSY themselves.
-  int try_exec(const char* sql);
+  /// Runs one statement without parameters or rows through the statement cache (BEGIN,
+  /// SAVEPOINT, COMMIT… on every transaction: no parsing each time); SQLITE_OK when it
+  /// completed, else SQLite's result code (also when it cannot be prepared).
+  int try_step(std::string_view sql) noexcept;
   /// True while a transaction is open on this connection.
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
   /// The connection's last error message (never contains bound values).
   std::string error_message() const { return sqlite3_errmsg(db_); }
+  /// COMMIT, retried while it reports SQLITE_BUSY (a checkpoint can hold the lock longer
+  /// than the busy timeout); on failure rolls back and throws StoreError.
+  void commit();
+  /// Rolls back what is still open (SQLite rolls back by itself after some errors: I/O,
+  /// full disk), ignoring errors.
+  void rollback_quietly();
 
  private:
   sqlite3_stmt* prepare(std::string_view sql);

@@ -1,42 +1,23 @@
-// Connection pool and transaction handling for SqliteStore.
+// Reader pool and write hand-off for SqliteStore.
 #include "store/sqlite/sqlite_store.hpp"
 
 #include "store/active_store.hpp"
+#include "store/sqlite/sqlite_tx.hpp"
 
 namespace twostep::store {
 namespace {
 
-// COMMIT waits out locks through the busy timeout; a few more attempts cover a checkpoint
-// that happened to hold the lock for longer.
-constexpr int kCommitAttempts = 3;
+// Negative: KiB. Grows only as pages are used.
+constexpr std::string_view kWriterCacheSize = "PRAGMA cache_size=-32768";
 
-class SqliteTx final : public Tx {
- public:
-  SqliteTx(SqliteConnection& conn, bool read_only) : conn_(conn), read_only_(read_only) {}
-  Dialect dialect() const override { return Dialect::kSqlite; }
-  std::vector<Row> query(std::string_view sql, Params params) override {
-    std::vector<Row> rows;
-    conn_.run(sql, params, read_only_, &rows);
-    return rows;
-  }
-  std::int64_t exec(std::string_view sql, Params params) override {
-    return conn_.run(sql, params, read_only_, nullptr);
-  }
-  void exec_script(std::string_view sql) {
-    if (read_only_) throw StoreError("a script in a read transaction");
-    conn_.exec_script(sql);
-  }
-
- private:
-  SqliteConnection& conn_;
-  bool read_only_;
+// What a synchronous write waits on; shared with the completion so that neither side can
+// outlive it.
+struct WriteWait {
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  std::exception_ptr error;
 };
-
-void rollback_quietly(SqliteConnection& conn) {
-  // SQLite rolls back by itself after some errors (I/O, full disk); only roll back what
-  // is still open.
-  if (conn.in_transaction()) conn.try_exec("ROLLBACK");
-}
 
 }  // namespace
 
@@ -62,12 +43,17 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, std::size_t max_conn
   }
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  // The first connection is opened now so that a bad path fails at start-up.
-  idle_.push_back(std::make_unique<SqliteConnection>(path_));
-  open_connections_ = 1;
+  // The writer's connection is opened now so that a bad path fails at start-up. Its page
+  // cache is larger than SQLite's default (2 MiB): writes land on index pages all over
+  // the file (the audit log's per-user index), and only this connection's cache survives
+  // from one transaction to the next (a reader's is dropped whenever the file changed).
+  auto conn = std::make_unique<SqliteConnection>(path_);
+  conn->exec_script(kWriterCacheSize);
+  writer_ = std::make_unique<SqliteWriter>(this, std::move(conn));
 }
 
-SqliteStore::~SqliteStore() = default;
+// The writer goes first: it runs what is still queued, which may need nothing else.
+SqliteStore::~SqliteStore() { writer_.reset(); }
 
 std::unique_ptr<SqliteConnection> SqliteStore::acquire() {
   std::unique_lock lock(pool_mutex_);
@@ -105,44 +91,54 @@ void SqliteStore::release(std::unique_ptr<SqliteConnection> conn) {
   pool_available_.notify_one();
 }
 
-void SqliteStore::finish(SqliteConnection& conn, bool commit) {
-  if (!commit) {
-    if (conn.try_exec("ROLLBACK") != SQLITE_OK && conn.in_transaction()) {
-      throw StoreError("SQLite rollback failed: " + conn.error_message());
-    }
-    return;
-  }
-  for (int attempt = 1;; ++attempt) {
-    const int rc = conn.try_exec("COMMIT");
-    if (rc == SQLITE_OK) return;
-    if ((rc & 0xff) != SQLITE_BUSY || attempt == kCommitAttempts) {
-      const std::string message = conn.error_message();
-      rollback_quietly(conn);
-      throw StoreError("SQLite commit failed: " + message);
-    }
+void SqliteStore::run(TxMode mode, const std::function<bool(Tx&)>& body) {
+  const ActiveStoreGuard active(this);
+  if (mode == TxMode::kWrite) {
+    run_write(body);
+  } else {
+    run_read(body);
   }
 }
 
-void SqliteStore::run(TxMode mode, const std::function<bool(Tx&)>& body) {
-  const ActiveStoreGuard active(this);
-  const bool write = mode == TxMode::kWrite;
+void SqliteStore::run_read(const std::function<bool(Tx&)>& body) {
   Lease lease(*this);
   SqliteConnection& conn = *lease;
-  // Writers queue on this mutex instead of spinning in SQLite's busy handler;
-  // BEGIN IMMEDIATE still guards against writers in other processes.
-  std::unique_lock<std::mutex> write_lock;
-  if (write) write_lock = std::unique_lock(write_mutex_);
-
-  conn.exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
-  SqliteTx tx(conn, !write);
+  if (conn.try_step("BEGIN DEFERRED") != SQLITE_OK) {
+    throw StoreError("SQLite could not begin a read: " + conn.error_message());
+  }
+  SqliteTx tx(conn, true);
   bool commit = false;
   try {
     commit = body(tx);
   } catch (...) {
-    rollback_quietly(conn);
+    conn.rollback_quietly();
     throw;
   }
-  finish(conn, commit);
+  if (commit) {
+    conn.commit();
+  } else if (conn.try_step("ROLLBACK") != SQLITE_OK && conn.in_transaction()) {
+    throw StoreError("SQLite rollback failed: " + conn.error_message());
+  }
+}
+
+void SqliteStore::run_write(const std::function<bool(Tx&)>& body) {
+  auto wait = std::make_shared<WriteWait>();
+  // `body` outlives the write: this thread waits below until the writer is done with it.
+  writer_->submit([&body](Tx& tx) { return body(tx); },
+                  [wait](std::exception_ptr error) {
+                    std::lock_guard lock(wait->mutex);
+                    wait->error = std::move(error);
+                    wait->done = true;
+                    wait->finished.notify_one();
+                  });
+  std::unique_lock lock(wait->mutex);
+  wait->finished.wait(lock, [&] { return wait->done; });
+  if (wait->error) std::rethrow_exception(wait->error);
+}
+
+void SqliteStore::run_write_async(TxBody body, WriteDone done) {
+  { const ActiveStoreGuard nested_check(this); }
+  writer_->submit(std::move(body), std::move(done));
 }
 
 void SqliteStore::exec_script(Tx& tx, std::string_view sql) {
