@@ -391,6 +391,14 @@ def analysis(results):
         "PCT_TARGET": f"{100 * totp['twostep']['per_server_cpu_s'] / 25000:.0f}",
         "REPLAY_PCT": f"{100 * answers.get('replayed_code', 0) / max(totp['twostep']['requests'], 1):.0f}",
         "P99": f"{results['totp_fixed']['twostep']['total_ms']['p99']:.2f}",
+        "FIXED_RATE": f"{results['totp_fixed']['twostep']['rate']:,.0f}",
+        "ACT_PER_S": f"{results['provisioning'].get('activations', {}).get('per_s', 0):,.0f}",
+        "ACT_PER_CPU": f"{results['provisioning'].get('activations', {}).get('per_server_cpu_s') or 0:,.0f}",
+        "PUSH_DEVICES": f"{results['push_load'].get('ready', 0):,}",
+        "PUSH_P50": f"{results['push_load'].get('total_ms', {}).get('p50', 0):.2f}",
+        "PUSH_P99": f"{results['push_load'].get('total_ms', {}).get('p99', 0):.2f}",
+        "BASE_P50": f"{results['push_baseline'].get('total_ms', {}).get('p50', 0):.2f}",
+        "BASE_P99": f"{results['push_baseline'].get('total_ms', {}).get('p99', 0):.2f}",
         "NGINX_P99": f"{results['totp_fixed']['nginx']['total_ms']['p99']:.2f}",
     }
     return re.sub(r"@([A-Z0-9_]+)@", lambda m: values[m.group(1)], read("bench/analysis.md"))
