@@ -351,7 +351,7 @@ def push_load_row(results):
 
 
 def push_load_details(results):
-    lines = ["### Push round trip under load (`bench/push_load`)", "",
+    lines = ["### Push round trip under load (`bench/load_bench`, `load_bench push`)", "",
              "Measured from the moment each push was due (open loop), so queueing counts; `service` "
              "from the moment it was actually sent; `to device` from the send to the push frame read "
              "by the device.", "",
