@@ -54,14 +54,8 @@ void run_route(ServerContext& ctx, const Route& route, HttpRequest& request,
     }
     call->set_waiting();
     route.async_handler(request, make_respond(call, correlation_id));
-  } catch (const std::exception& e) {
-    core::log(core::LogLevel::kError, "handler failed",
-              {{"correlation_id", correlation_id}, {"route", route.pattern}, {"error", e.what()}});
-    call->complete(std::unexpected(internal_error()));
   } catch (...) {
-    core::log(core::LogLevel::kError, "handler failed",
-              {{"correlation_id", correlation_id}, {"route", route.pattern}});
-    call->complete(std::unexpected(internal_error()));
+    call->complete(handler_failure(std::current_exception(), correlation_id, route.pattern));
   }
 }
 

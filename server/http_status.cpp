@@ -1,8 +1,12 @@
 // Maps error kinds to statuses and renders the API.md error body.
 #include "server/http_status.hpp"
 
+#include <string>
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "core/log.hpp"
 
 namespace twostep::server {
 
@@ -47,6 +51,23 @@ core::Error internal_error() {
                      "internal error; quote the correlation id to your administrator",
                      {},
                      {}};
+}
+
+std::unexpected<core::Error> handler_failure(const std::exception_ptr& failure,
+                                             std::string_view correlation_id,
+                                             std::string_view route) {
+  std::string what = "not a std::exception";
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  core::log(core::LogLevel::kError, "handler failed",
+            {{"correlation_id", std::string(correlation_id)},
+             {"route", std::string(route)},
+             {"error", what}});
+  return std::unexpected(internal_error());
 }
 
 HttpResponse error_response(const core::Error& error, std::string_view correlation_id) {

@@ -2,6 +2,7 @@
 // {"error": {"code", "message", "correlation_id"[, "field"]}}.
 #pragma once
 
+#include <exception>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -19,5 +20,11 @@ HttpResponse error_response(const core::Error& error, std::string_view correlati
 
 /// The generic 500 body used when a handler failed unexpectedly.
 core::Error internal_error();
+
+/// A handler's exception (`failure`, not null) logged with its correlation id and route, and
+/// the generic 500 to answer with: the one place a failed call becomes a response.
+std::unexpected<core::Error> handler_failure(const std::exception_ptr& failure,
+                                             std::string_view correlation_id,
+                                             std::string_view route);
 
 }  // namespace twostep::server

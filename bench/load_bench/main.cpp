@@ -40,11 +40,13 @@ namespace {
 using Flags = std::map<std::string, std::string, std::less<>>;
 
 Flags parse_flags(int argc, char** argv) {
+  if (argc % 2 != 0) throw std::invalid_argument("every --flag needs a value");
   Flags flags;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string_view name = argv[i];
-    if (!name.starts_with("--"))
+    if (!name.starts_with("--")) {
       throw std::invalid_argument("expected --flag, got " + std::string(name));
+    }
     flags[std::string(name.substr(2))] = argv[i + 1];
   }
   return flags;

@@ -5,7 +5,6 @@
 // `remember: true` an approval also returns a remember_token (unless remember_days is 0).
 #include "account/settings.hpp"
 #include "activation/verifier.hpp"
-#include "core/log.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/app_credential_routes.hpp"
 #include "server/handlers/authenticator_routes.hpp"
@@ -67,19 +66,7 @@ void verify(TotpJob& job, store::Tx& tx) {
 }
 
 core::Result<HttpResponse> answer(const TotpJob& job, const std::exception_ptr& error) {
-  if (error) {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    core::log(
-        core::LogLevel::kError, "handler failed",
-        {{"correlation_id", job.who.correlation_id}, {"route", "/v1/auth/totp"}, {"error", what}});
-    return std::unexpected(internal_error());
-  }
+  if (error) return handler_failure(error, job.who.correlation_id, "/v1/auth/totp");
   boost::json::object body = verdict_json(job.verdict);
   put_remember_token(body, job.remembered);
   return json_response(200, body);

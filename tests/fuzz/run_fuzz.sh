@@ -6,7 +6,7 @@
 # Usage: run_fuzz.sh BINARY SEED_CORPUS ARTIFACT_DIR [SECONDS]
 set -euo pipefail
 binary=$1 seeds=$2 artifacts=$3 seconds=${4:-${TWOSTEP_FUZZ_SECONDS:-10}}
-work=$(mktemp -d /tmp/twostep-fuzz-XXXXXX)
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
 "$binary" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <boost/json/parse.hpp>
 
 namespace twostep::server {
@@ -79,6 +81,22 @@ TEST(ErrorResponse, HidesInternalDetails) {
   EXPECT_EQ(e.at("code"), "internal_error");
   EXPECT_EQ(r.body.find("row 7"), std::string::npos);
   EXPECT_EQ(e.at("correlation_id"), "c-9");
+}
+
+}  // namespace
+}  // namespace twostep::server
+
+namespace twostep::server {
+namespace {
+
+TEST(HandlerFailure, AnyExceptionBecomesTheOpaqueInternalError) {
+  const auto from_std = handler_failure(
+      std::make_exception_ptr(std::runtime_error("disk full at /secret/path")), "cid-1", "/v1/x");
+  EXPECT_EQ(from_std.error().code, "internal_error");
+  EXPECT_EQ(from_std.error().message.find("secret"), std::string::npos);
+  const auto from_other = handler_failure(std::make_exception_ptr(42), "cid-2", "/v1/y");
+  EXPECT_EQ(from_other.error().code, "internal_error");
+  EXPECT_EQ(from_other.error().kind, core::ErrorKind::kInternal);
 }
 
 }  // namespace
