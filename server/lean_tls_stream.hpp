@@ -20,7 +20,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/role.hpp>
-#include <boost/beast/websocket/teardown.hpp>
 #include <boost/system/error_code.hpp>
 
 #include "server/ws_frame_boundary.hpp"
@@ -289,38 +288,62 @@ class LeanTlsStream {
 };
 
 /// WebSocket teardown (Beast finds these by ADL): close_notify, then the TCP teardown
-/// Beast does for a plain socket (half-close, read until the peer closes, close).
+/// (half-close, read until the peer closes, close). The blocking form does not wait.
 void teardown(boost::beast::role_type role, LeanTlsStream& stream, lean_tls::error_code& ec);
 
 namespace lean_tls {
 
 class TeardownOp {
  public:
-  TeardownOp(LeanTlsStream& stream, boost::beast::role_type role) : stream_(stream), role_(role) {}
+  TeardownOp(LeanTlsStream& stream, boost::beast::role_type role)
+      : stream_(stream), role_(role), scratch_(std::make_unique<char[]>(kScratch)) {}
 
   template <class Self>
-  void operator()(Self& self, error_code ec = {}) {
-    switch (state_++) {
-      case 0:
+  void operator()(Self& self, error_code ec = {}, std::size_t bytes = 0) {
+    switch (state_) {
+      case kStart:
+        state_ = kNotified;
         stream_.async_shutdown(std::move(self));
         return;
-      case 1:
-        first_ = ec;
-        tcp_teardown(std::move(self));
-        return;
+      case kNotified:
+        state_ = kDraining;
+        shutdown_ = ec;
+        if (role_ == boost::beast::role_type::server) half_close();
+        break;
       default:
-        self.complete(first_ ? first_ : ec);
+        drained_ += bytes;
+        if (ec || drained_ >= kMaxDrained) return finish(self);
     }
+    stream_.async_read_some_raw(boost::asio::buffer(scratch_.get(), kScratch), std::move(self));
   }
 
  private:
+  // Beast's own TCP teardown stops after its first successful read, so a peer's close frame
+  // and close_notify arriving in two segments met a closed socket and got a reset, which can
+  // destroy the peer's unread close frame (1009 and friends then looked like a dropped link).
+  // This drains until the peer's FIN; the WebSocket's close timeout bounds the wait.
+  static constexpr std::size_t kScratch = 2048;
+  static constexpr std::size_t kMaxDrained = 64 * 1024;
+  enum State { kStart, kNotified, kDraining };
+
+  void half_close() {
+    error_code ignored;
+    stream_.socket().shutdown(Socket::shutdown_send, ignored);
+  }
+
   template <class Self>
-  void tcp_teardown(Self&& self);
+  void finish(Self& self) {
+    if (role_ == boost::beast::role_type::client) half_close();
+    stream_.close();
+    self.complete(shutdown_);
+  }
 
   LeanTlsStream& stream_;
   boost::beast::role_type role_;
-  int state_ = 0;
-  error_code first_;
+  std::unique_ptr<char[]> scratch_;  // on the heap: the op moves while a read is pending
+  State state_ = kStart;
+  std::size_t drained_ = 0;
+  error_code shutdown_;
 };
 
 }  // namespace lean_tls
@@ -333,8 +356,3 @@ void async_teardown(boost::beast::role_type role, LeanTlsStream& stream,
 }
 
 }  // namespace twostep::server
-
-template <class Self>
-void twostep::server::lean_tls::TeardownOp::tcp_teardown(Self&& self) {
-  boost::beast::websocket::async_teardown(role_, stream_.socket(), std::move(self));
-}

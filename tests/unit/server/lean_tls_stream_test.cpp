@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <future>
 #include <string>
 #include <thread>
 
@@ -220,6 +221,31 @@ TEST_F(LeanTlsStreamTest, ShutdownSendsCloseNotifyOnce) {
   EXPECT_FALSE(second);
   EXPECT_EQ(client_->read_some(), "");
   EXPECT_EQ(client_->last_error(), SSL_ERROR_ZERO_RETURN);
+}
+
+// A server closing a WebSocket on its own (1009, 4401…) tears down without waiting for the
+// client's close frame. The client's answer and its close_notify may arrive in two pieces:
+// closing the socket between them would reset the connection, and the reset can destroy
+// the close frame the client has not read yet.
+TEST_F(LeanTlsStreamTest, WebSocketTeardownDrainsUntilThePeerClosesInsteadOfResetting) {
+  connect();
+  std::promise<error_code> teardown;
+  auto torn = teardown.get_future();
+  async_teardown(boost::beast::role_type::server, *stream_,
+                 [&teardown](error_code ec) { teardown.set_value(ec); });
+  bool reset = true;
+  std::jthread client([&] {
+    client_->write("the client's close frame");
+    std::this_thread::sleep_for(100ms);
+    client_->close_notify();
+    std::this_thread::sleep_for(100ms);
+    reset = client_->ended_by_reset();
+    client_->half_close();
+  });
+  ASSERT_TRUE(server_.run_until(torn));
+  client.join();
+  EXPECT_FALSE(torn.get());
+  EXPECT_FALSE(reset);
 }
 
 TEST_F(LeanTlsStreamTest, AStalledHandshakeEndsAtTheDeadline) {

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <stdexcept>
 
 #include <openssl/err.h>
@@ -114,6 +115,19 @@ void TlsTestClient::close_notify() {
 }
 
 void TlsTestClient::half_close() { ::shutdown(fd_, SHUT_WR); }
+
+bool TlsTestClient::ended_by_reset() {
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = ::recv(fd_, buffer, sizeof buffer, 0)) > 0) {
+  }
+  if (got < 0) return errno == ECONNRESET;
+  ::usleep(50 * 1000);
+  int error = 0;
+  socklen_t size = sizeof error;
+  ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &size);
+  return error == ECONNRESET || error == EPIPE;  // EPIPE: a reset after the peer's FIN
+}
 
 void TlsTestClient::close_tcp() {
   if (fd_ >= 0) ::close(fd_);

@@ -45,6 +45,9 @@ class TlsTestClient {
   /// TCP FIN without close_notify (unlike close, no reset for unread bytes).
   void half_close();
   void close_tcp();
+  /// Reads raw bytes until the peer's FIN; true when the peer reset the connection instead
+  /// (a reset arriving after the FIN shows as the socket's pending error).
+  bool ended_by_reset();
 
  private:
   bool feed();
