@@ -232,13 +232,43 @@ HttpResponse json_response(unsigned status, const value& body) {
   return response;
 }
 
+core::Result<boost::json::object> parse_optional_json_object(const HttpRequest& request) {
+  if (request.body.empty()) return boost::json::object{};
+  return parse_json_object(request);
+}
+
+namespace {
+
+core::Result<boost::json::object> only(core::Result<boost::json::object> body,
+                                       std::initializer_list<std::string_view> allowed) {
+  if (!body) return body;
+  if (auto ok = reject_unknown_fields(*body, allowed); !ok) return std::unexpected(ok.error());
+  return body;
+}
+
+}  // namespace
+
+core::Result<boost::json::object> read_json_fields(
+    const HttpRequest& request, std::initializer_list<std::string_view> allowed) {
+  return only(parse_json_object(request), allowed);
+}
+
+core::Result<boost::json::object> read_optional_json_fields(
+    const HttpRequest& request, std::initializer_list<std::string_view> allowed) {
+  return only(parse_optional_json_object(request), allowed);
+}
+
+core::Result<std::string> read_single_string(const HttpRequest& request, std::string_view field,
+                                             std::size_t max_chars) {
+  auto body = read_json_fields(request, {field});
+  if (!body) return std::unexpected(body.error());
+  return required_string(*body, field, 1, max_chars);
+}
+
 core::Result<UsernamePassword> read_username_password(const HttpRequest& request,
                                                       std::size_t max_password) {
-  auto body = parse_json_object(request);
+  auto body = read_json_fields(request, {"username", "password"});
   if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"username", "password"}); !ok) {
-    return std::unexpected(ok.error());
-  }
   auto username = required_string(*body, "username", 1, 128);
   if (!username) return std::unexpected(username.error());
   auto password = required_string(*body, "password", 1, max_password);

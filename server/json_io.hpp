@@ -31,6 +31,14 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 /// application/json (optionally with charset=utf-8); 400 `invalid_json` when the body is
 /// empty, malformed, not UTF-8, nested deeper than kMaxJsonDepth, or not an object.
 core::Result<boost::json::object> parse_json_object(const HttpRequest& request);
+/// The same, except that an empty body reads as {} (for POSTs whose every field is optional).
+core::Result<boost::json::object> parse_optional_json_object(const HttpRequest& request);
+/// parse_json_object / parse_optional_json_object, then reject_unknown_fields(allowed): the
+/// start of every strict body reader.
+core::Result<boost::json::object> read_json_fields(const HttpRequest& request,
+                                                   std::initializer_list<std::string_view> allowed);
+core::Result<boost::json::object> read_optional_json_fields(
+    const HttpRequest& request, std::initializer_list<std::string_view> allowed);
 
 // Field readers. An absent field and an explicit JSON null are the same for the optional
 // readers. Every error is kInvalidInput, code "invalid_<field>", Error::field = field, and
@@ -72,6 +80,10 @@ struct UsernamePassword {
 };
 core::Result<UsernamePassword> read_username_password(const HttpRequest& request,
                                                       std::size_t max_password);
+
+/// A body of exactly one string field, {field: "…"} of 1 to max_chars characters.
+core::Result<std::string> read_single_string(const HttpRequest& request, std::string_view field,
+                                             std::size_t max_chars);
 
 core::Result<void> reject_unknown_fields(const boost::json::object& body,
                                          std::initializer_list<std::string_view> allowed);

@@ -6,6 +6,7 @@
 
 #include "activation/activate.hpp"
 #include "push/push_service.hpp"
+#include "server/bodies/activation_bodies.hpp"
 #include "server/device_notices.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/authenticator_json.hpp"
@@ -20,22 +21,6 @@ namespace {
 // Ten attempts at once, then ten a minute, per address; a failed code costs three.
 constexpr RateLimiter::Policy kActivatePolicy{10, 10.0 / 60, 10000};
 constexpr double kFailedCodeExtraCost = 2;
-
-core::Result<activation::ActivateRequest> read_activate_request(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  activation::ActivateRequest out;
-  // Lengths here only bound the input; activate_device() applies the exact rules.
-  for (auto [field, target, max] :
-       {std::tuple{"code", &out.code, 128}, std::tuple{"device_name", &out.device_name, 100},
-        std::tuple{"platform", &out.platform, 50}, std::tuple{"app_version", &out.app_version, 50},
-        std::tuple{"public_key", &out.public_key, 512}}) {
-    auto value = required_string(*body, field, 1, static_cast<std::size_t>(max));
-    if (!value) return std::unexpected(value.error());
-    *target = std::move(*value);
-  }
-  return out;
-}
 
 bool is_failed_code(const core::Error& error) {
   return error.code == "activation_not_found" || error.code == "activation_used" ||
@@ -79,7 +64,7 @@ Reply activate(App& app, RateLimiter& limiter, HttpRequest& request) {
   if (auto allowed = limiter.take(request.client_ip); !allowed) {
     return std::unexpected(allowed.error());
   }
-  auto input = read_activate_request(request);
+  auto input = read_activate_body(request);
   if (!input) return std::unexpected(input.error());
   store::AuditContext who = audit_context(request);
   who.actor = "device";  // the phone has no identity until this succeeds

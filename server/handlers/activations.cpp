@@ -3,6 +3,7 @@
 // its QR code while it is pending. Only the creator may read status and QR.
 #include "activation/activation_codes.hpp"
 #include "activation/user_guard.hpp"
+#include "server/bodies/activation_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/authenticator_json.hpp"
 #include "server/handlers/authenticator_routes.hpp"
@@ -14,12 +15,7 @@ namespace {
 core::Result<activation::ActivationRequest> read_activation_request(const App& app,
                                                                     const HttpRequest& request,
                                                                     const UserScope& scope) {
-  auto body = parse_optional_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"replace_device_id"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto replace = optional_string(*body, "replace_device_id", 1, 64);
+  auto replace = read_new_activation_body(request);
   if (!replace) return std::unexpected(replace.error());
   return activation::ActivationRequest{scope.user_ref, *replace, activation::kMaxActivationLifetime,
                                        activate_url(app)};

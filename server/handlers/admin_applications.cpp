@@ -1,5 +1,6 @@
 // Admin API for applications: register one (its key is shown once), list, delete.
 #include "account/applications.hpp"
+#include "server/bodies/admin_bodies.hpp"
 #include "server/handlers/admin_routes.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/json_io.hpp"
@@ -10,10 +11,7 @@ namespace {
 using Reply = core::Result<HttpResponse>;
 
 Reply create_application(App& app, HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"name"}); !ok) return std::unexpected(ok.error());
-  auto name = required_string(*body, "name", 1, 64);
+  auto name = read_application_body(request);
   if (!name) return std::unexpected(name.error());
   auto created = app.store->write([&](store::Tx& tx) {
     return account::create_application(tx, account_env(app), audit_context(request), *name);

@@ -1,5 +1,6 @@
 // Admin API for the organisation's settings: read all, patch some (all-or-nothing).
 #include "account/settings.hpp"
+#include "server/bodies/admin_bodies.hpp"
 #include "server/handlers/admin_routes.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/json_io.hpp"
@@ -15,7 +16,7 @@ Reply get_settings(App& app, HttpRequest&) {
 }
 
 Reply patch_settings(App& app, HttpRequest& request) {
-  auto body = parse_json_object(request);
+  auto body = read_settings_body(request);
   if (!body) return std::unexpected(body.error());
   auto settings = app.store->write([&](store::Tx& tx) {
     return account::update_settings(tx, app.clock, audit_context(request), *body);

@@ -4,6 +4,7 @@
 #include "account/registration.hpp"
 #include "account/user_list.hpp"
 #include "account/users.hpp"
+#include "server/bodies/admin_bodies.hpp"
 #include "server/handlers/admin_routes.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/json_io.hpp"
@@ -21,49 +22,28 @@ std::optional<account::Role> role_of(const std::optional<std::string>& text) {
 // Reads and checks the whole body, and hashes the password, before any transaction: a bad
 // request never touches the store, and the slow hash never holds the write lock.
 core::Result<account::NewUser> read_new_user(const HttpRequest& request, core::Random& random) {
-  auto body = parse_json_object(request);
+  auto body = read_new_user_body(request);
   if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"username", "display_name", "password", "role"});
-      !ok) {
+  if (auto ok = account::check_username(body->username); !ok) return std::unexpected(ok.error());
+  if (auto ok = account::check_display_name(body->display_name); !ok) {
     return std::unexpected(ok.error());
   }
-  auto username = required_string(*body, "username", 1, 64);
-  if (!username) return std::unexpected(username.error());
-  if (auto ok = account::check_username(*username); !ok) return std::unexpected(ok.error());
-  auto display_name = required_string(*body, "display_name", 1, 128);
-  if (!display_name) return std::unexpected(display_name.error());
-  if (auto ok = account::check_display_name(*display_name); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto role = optional_enum(*body, "role", {"user", "admin"});
-  if (!role) return std::unexpected(role.error());
-  auto password = optional_string(*body, "password", 0, account::kMaxPasswordBytes);
-  if (!password) return std::unexpected(password.error());
-  account::NewUser user{*username, *display_name, std::nullopt,
-                        role_of(*role).value_or(account::Role::kUser)};
-  if (*password) {
-    if (auto ok = account::check_password_policy(**password); !ok) {
+  account::NewUser user{body->username, body->display_name, std::nullopt,
+                        role_of(body->role).value_or(account::Role::kUser)};
+  if (body->password) {
+    if (auto ok = account::check_password_policy(*body->password); !ok) {
       return std::unexpected(ok.error());
     }
-    user.password_hash = account::hash_password(**password, random);
+    user.password_hash = account::hash_password(*body->password, random);
   }
   return user;
 }
 
 core::Result<account::UserPatch> read_patch(const HttpRequest& request) {
-  auto body = parse_json_object(request);
+  auto body = read_user_patch_body(request);
   if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"display_name", "status", "role"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto display_name = optional_string(*body, "display_name", 1, 128);
-  if (!display_name) return std::unexpected(display_name.error());
-  auto status = optional_enum(*body, "status", {"active", "disabled"});
-  if (!status) return std::unexpected(status.error());
-  auto role = optional_enum(*body, "role", {"user", "admin"});
-  if (!role) return std::unexpected(role.error());
-  account::UserPatch patch{*display_name, std::nullopt, role_of(*role)};
-  if (*status) patch.status = account::parse_user_status(**status);
+  account::UserPatch patch{std::move(body->display_name), std::nullopt, role_of(body->role)};
+  if (body->status) patch.status = account::parse_user_status(*body->status);
   return patch;
 }
 

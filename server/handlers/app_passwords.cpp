@@ -4,6 +4,7 @@
 // hashed before the write transaction (hashing costs tens of milliseconds) and shown once.
 #include "account/app_passwords.hpp"
 #include "push/push_service.hpp"
+#include "server/bodies/user_bodies.hpp"
 #include "server/device_notices.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/app_credential_routes.hpp"
@@ -25,10 +26,7 @@ boost::json::object app_password_json(const account::AppPassword& app_password) 
 }
 
 core::Result<std::string> read_name(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"name"}); !ok) return std::unexpected(ok.error());
-  auto name = required_string(*body, "name", 1, 64);
+  auto name = read_app_password_body(request);
   if (!name) return std::unexpected(name.error());
   if (auto ok = account::check_app_password_name(*name); !ok) return std::unexpected(ok.error());
   return name;

@@ -6,6 +6,7 @@
 // phone::PhoneService; every call blocks on the store (and sending on the provider), so they
 // run on worker threads like every synchronous handler.
 #include "account/users.hpp"
+#include "server/bodies/auth_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/phone_routes.hpp"
 #include "server/json_io.hpp"
@@ -26,44 +27,6 @@ std::unexpected<core::Error> phone_not_found() {
                     "the user has no such phone for sign-in codes", "phone");
 }
 
-// "" means the domain's default; anything else must be a known name.
-core::Result<std::optional<phone::PhoneType>> phone_type_of(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (auto type = phone::parse_phone_type(text)) return type;
-  return core::fail_invalid("phone", "phone must be one of: mobile, alternate_mobile, office");
-}
-
-core::Result<std::optional<phone::Channel>> channel_of(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (auto channel = phone::parse_channel(text)) return channel;
-  return core::fail_invalid("method", "method must be one of: sms, voice");
-}
-
-struct SendInput {
-  std::string username;
-  std::optional<phone::PhoneType> phone;
-  std::optional<phone::Channel> channel;
-};
-
-core::Result<SendInput> read_send_input(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"username", "phone", "method"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto username = required_string(*body, "username", 1, 128);
-  if (!username) return std::unexpected(username.error());
-  auto phone_text = optional_string(*body, "phone", 0, 32);
-  if (!phone_text) return std::unexpected(phone_text.error());
-  auto method_text = optional_string(*body, "method", 0, 16);
-  if (!method_text) return std::unexpected(method_text.error());
-  auto type = phone_type_of(phone_text->value_or(""));
-  if (!type) return std::unexpected(type.error());
-  auto channel = channel_of(method_text->value_or(""));
-  if (!channel) return std::unexpected(channel.error());
-  return SendInput{std::move(*username), *type, *channel};
-}
-
 boost::json::object new_transaction_json(const phone::NewCodeTransaction& created) {
   return {{"txid", created.txid},
           {"status", "pending"},
@@ -74,7 +37,7 @@ boost::json::object new_transaction_json(const phone::NewCodeTransaction& create
 }
 
 Reply send_code(App& app, HttpRequest& request) {
-  auto input = read_send_input(request);
+  auto input = read_phone_code_body(request);
   if (!input) return std::unexpected(input.error());
   auto user =
       app.store->read([&](store::Tx& tx) { return account::find_user(tx, input->username); });
@@ -100,10 +63,7 @@ boost::json::object code_check_json(const phone::CodeCheck& check) {
 }
 
 Reply check_code(App& app, HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"code"}); !ok) return std::unexpected(ok.error());
-  auto code = required_string(*body, "code", 1, 32);
+  auto code = read_code_body(request);
   if (!code) return std::unexpected(code.error());
   auto check = app.phone->verify_sign_in(request.param("txid"), request.principal.id, *code,
                                          load_phone_settings(app), audit_context(request));
@@ -140,9 +100,9 @@ core::Result<phone::NewCodeTransaction> send_session_code(App& app, const store:
                                                           std::string_view method,
                                                           std::string_view phone_type,
                                                           std::string_view session_id) {
-  auto type = phone_type_of(phone_type);
+  auto type = phone_type_or_default(phone_type);
   if (!type) return std::unexpected(type.error());
-  auto channel = channel_of(method);
+  auto channel = channel_or_default(method);
   if (!channel) return std::unexpected(channel.error());
   phone::SignInCodeRequest code_request{std::string(user_id), *type, *channel,
                                         session_code_requester(session_id)};
@@ -153,7 +113,7 @@ core::Result<phone::CodeCheck> check_session_code(App& app, const store::AuditCo
                                                   std::string_view user_id, std::string_view method,
                                                   std::string_view code,
                                                   std::string_view session_id) {
-  if (auto channel = channel_of(method); !channel || !*channel) {
+  if (auto channel = channel_or_default(method); !channel || !*channel) {
     return core::fail_invalid("method", "method must be one of: sms, voice");
   }
   const std::string requester = session_code_requester(session_id);

@@ -18,6 +18,7 @@
 // locked-out users are told apart either way: the application needs the reason to show it.
 #include "account/remember_tokens.hpp"
 #include "account/settings.hpp"
+#include "server/bodies/auth_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/app_credential_routes.hpp"
 #include "server/json_io.hpp"
@@ -25,24 +26,6 @@
 
 namespace twostep::server {
 namespace {
-
-struct Input {
-  std::string username;
-  std::optional<std::string> remember_token;
-};
-
-core::Result<Input> read_input(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"username", "remember_token"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto username = required_string(*body, "username", 1, 128);
-  if (!username) return std::unexpected(username.error());
-  auto token = optional_string(*body, "remember_token", 1, 256);
-  if (!token) return std::unexpected(token.error());
-  return Input{std::move(*username), std::move(*token)};
-}
 
 boost::json::object answer(std::string_view result) {
   return {{"result", result}, {"methods", boost::json::array{}}, {"preferred_method", nullptr}};
@@ -98,7 +81,7 @@ struct Decision {
   bool allowed = false;
 };
 
-Decision decide(store::Tx& tx, const core::Clock& clock, const Input& input) {
+Decision decide(store::Tx& tx, const core::Clock& clock, const PreauthBody& input) {
   const account::Settings settings = account::load_settings(tx);
   const auto user = account::find_user(tx, input.username);
   if (!user) {
@@ -117,7 +100,7 @@ Decision decide(store::Tx& tx, const core::Clock& clock, const Input& input) {
 }
 
 core::Result<HttpResponse> auth_preauth(App& app, HttpRequest& request) {
-  auto input = read_input(request);
+  auto input = read_preauth_body(request);
   if (!input) return std::unexpected(input.error());
   Decision decision = app.store->read([&](store::Tx& tx) { return decide(tx, app.clock, *input); });
   if (decision.allowed) {

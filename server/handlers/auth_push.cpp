@@ -9,6 +9,7 @@
 
 #include "account/users.hpp"
 #include "push/types.hpp"
+#include "server/bodies/auth_bodies.hpp"
 #include "server/device_actions.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/app_credential_routes.hpp"
@@ -25,45 +26,15 @@ using Reply = core::Result<HttpResponse>;
 /// API.md: a long poll waits at most 30 seconds; longer requests are served as 30.
 constexpr std::int64_t kMaxWaitSeconds = 30;
 
-core::Result<push::PushContext> read_context(const boost::json::object& body) {
-  push::PushContext context;
-  auto object = optional_object(body, "context");
-  if (!object) return std::unexpected(object.error());
-  if (*object == nullptr) return context;
-  const boost::json::object& fields = **object;
-  // `app` is not accepted: the application's own name is shown, so no caller can pose as
-  // another application on the user's phone.
-  if (auto ok = reject_unknown_fields(fields, {"ip", "location", "browser"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  for (auto [name, target] :
-       {std::pair{"ip", &context.ip}, std::pair{"location", &context.location},
-        std::pair{"browser", &context.browser}}) {
-    auto value = optional_string(fields, name, 0, push::PushContext::kMaxContextField);
-    if (!value) return std::unexpected(value.error());
-    *target = value->value_or("");
-  }
-  return context;
-}
-
 Reply create_push(App& app, HttpRequest& request) {
-  auto body = parse_json_object(request);
+  auto body = read_push_body(request);
   if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"username", "context", "remember"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto username = required_string(*body, "username", 1, 64);
-  if (!username) return std::unexpected(username.error());
-  auto context = read_context(*body);
-  if (!context) return std::unexpected(context.error());
-  auto remember = optional_bool(*body, "remember");
-  if (!remember) return std::unexpected(remember.error());
 
-  auto user = app.store->read([&](store::Tx& tx) { return account::get_user(tx, *username); });
+  auto user = app.store->read([&](store::Tx& tx) { return account::get_user(tx, body->username); });
   if (!user) return std::unexpected(user.error());
   const Principal& caller = request.principal;
   push::PushRequest push_request{user->id, push::Requester{caller.id, caller.name},
-                                 std::move(*context), remember->value_or(false)};
+                                 std::move(body->context), body->remember};
   auto created =
       app.push->create_push(push_request, load_push_settings(app), audit_context(request));
   if (!created) return std::unexpected(created.error());

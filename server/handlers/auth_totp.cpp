@@ -5,6 +5,7 @@
 // `remember: true` an approval also returns a remember_token (unless remember_days is 0).
 #include "account/settings.hpp"
 #include "activation/verifier.hpp"
+#include "server/bodies/auth_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/app_credential_routes.hpp"
 #include "server/handlers/authenticator_routes.hpp"
@@ -13,24 +14,6 @@
 
 namespace twostep::server {
 namespace {
-
-struct TotpInput {
-  std::string username;
-  std::string code;
-  bool remember = false;
-};
-
-core::Result<TotpInput> read_totp_input(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  auto username = required_string(*body, "username", 1, 128);
-  if (!username) return std::unexpected(username.error());
-  auto code = required_string(*body, "code", 1, 16);
-  if (!code) return std::unexpected(code.error());
-  auto remember = optional_bool(*body, "remember");
-  if (!remember) return std::unexpected(remember.error());
-  return TotpInput{std::move(*username), std::move(*code), remember->value_or(false)};
-}
 
 activation::TotpPolicy policy_of(const account::Settings& settings) {
   return {settings.totp_window_steps, {settings.lockout_threshold, settings.lockout_minutes}};
@@ -47,7 +30,7 @@ boost::json::object verdict_json(const activation::TotpVerdict& verdict) {
 // the transaction decided.
 struct TotpJob {
   App& app;
-  TotpInput input;
+  TotpBody input;
   store::AuditContext who;
   std::string application_id;
   activation::TotpVerdict verdict;
@@ -76,7 +59,7 @@ core::Result<HttpResponse> answer(const TotpJob& job, const std::exception_ptr& 
 // store's writer batches them). The write is committed — even on denial — before the
 // verdict is answered.
 void auth_totp(App& app, HttpRequest& request, Respond respond) {
-  auto input = read_totp_input(request);
+  auto input = read_totp_body(request);
   if (!input) {
     respond(std::unexpected(input.error()));
     return;

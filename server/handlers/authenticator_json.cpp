@@ -83,9 +83,4 @@ void announce_deactivations(App& app, const std::vector<activation::Deactivation
   if (!done.empty()) app.on_devices_deactivated(done);
 }
 
-core::Result<boost::json::object> parse_optional_json_object(const HttpRequest& request) {
-  if (request.body.empty()) return boost::json::object{};
-  return parse_json_object(request);
-}
-
 }  // namespace twostep::server

@@ -43,7 +43,4 @@ Reply qr_response(std::string_view text, QrFormat format);
 /// it after the transaction that made the deactivations has committed.
 void announce_deactivations(App& app, const std::vector<activation::Deactivation>& done);
 
-/// An empty request body reads as {} (for POSTs whose every field is optional).
-core::Result<boost::json::object> parse_optional_json_object(const HttpRequest& request);
-
 }  // namespace twostep::server

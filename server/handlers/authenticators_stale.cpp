@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "activation/sweep.hpp"
+#include "server/bodies/activation_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/authenticator_json.hpp"
 #include "server/handlers/authenticator_routes.hpp"
@@ -11,28 +12,6 @@
 
 namespace twostep::server {
 namespace {
-
-struct SweepInput {
-  int not_seen_days = 0;
-  bool dry_run = true;
-  int limit = activation::kDefaultSweepLimit;
-};
-
-core::Result<SweepInput> read_sweep_input(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"not_seen_days", "dry_run", "limit"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto days = required_int(*body, "not_seen_days", 1, 36500);
-  if (!days) return std::unexpected(days.error());
-  auto dry_run = optional_bool(*body, "dry_run");
-  if (!dry_run) return std::unexpected(dry_run.error());
-  auto limit = optional_int(*body, "limit", 1, activation::kMaxSweepLimit);
-  if (!limit) return std::unexpected(limit.error());
-  return SweepInput{static_cast<int>(*days), dry_run->value_or(true),
-                    static_cast<int>(limit->value_or(activation::kDefaultSweepLimit))};
-}
 
 boost::json::object swept_json(const activation::Device& device) {
   return {{"device_id", device.id},
@@ -48,7 +27,7 @@ bool was_deactivated(const activation::StaleSweep& sweep, const std::string& dev
 }
 
 Reply deactivate_stale(App& app, HttpRequest& request) {
-  auto input = read_sweep_input(request);
+  auto input = read_sweep_body(request);
   if (!input) return std::unexpected(input.error());
   auto sweep = app.store->write([&](store::Tx& tx) {
     return activation::sweep_stale_devices(tx, app.clock, audit_context(request),

@@ -4,6 +4,7 @@
 #include "account/preferences.hpp"
 #include "account/settings.hpp"
 #include "phone/phones.hpp"
+#include "server/bodies/user_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/authenticator_routes.hpp"
 #include "server/handlers/session_routes.hpp"
@@ -35,12 +36,7 @@ Reply me(App& app, HttpRequest& request) {
 }
 
 Reply set_preferences(App& app, HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"preferred_method"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto method = required_enum(*body, "preferred_method", {"push", "totp", "sms", "voice"});
+  auto method = read_preferences_body(request);
   if (!method) return std::unexpected(method.error());
   const std::string& user_id = request.principal.id;
   auto done = app.store->write([&](store::Tx& tx) -> core::Result<void> {

@@ -7,6 +7,8 @@
 #include "core/log.hpp"
 #include "phone/phones.hpp"
 #include "push/push_service.hpp"
+#include "server/bodies/auth_bodies.hpp"
+#include "server/bodies/user_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/phone_routes.hpp"
 #include "server/json_io.hpp"
@@ -53,18 +55,10 @@ core::Result<phone::SetPhoneRequest> read_set_request(const HttpRequest& request
                                                       std::string_view user_id) {
   auto type = path_type(request);
   if (!type) return std::unexpected(type.error());
-  auto body = parse_json_object(request);
+  auto body = read_phone_number_body(request);
   if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"number", "method"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto number = required_string(*body, "number", 1, 64);
-  if (!number) return std::unexpected(number.error());
-  auto method = optional_enum(*body, "method", {"sms", "voice"});
-  if (!method) return std::unexpected(method.error());
-  phone::SetPhoneRequest out{std::string(user_id), *type, std::move(*number), std::nullopt};
-  if (*method) out.channel = phone::parse_channel(**method);
-  return out;
+  return phone::SetPhoneRequest{std::string(user_id), *type, std::move(body->number),
+                                body->channel};
 }
 
 }  // namespace
@@ -95,10 +89,7 @@ Reply set_phone_for(App& app, HttpRequest& request, std::string_view user_id) {
 }
 
 Reply confirm_phone_for(App& app, HttpRequest& request, std::string_view user_id) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"code"}); !ok) return std::unexpected(ok.error());
-  auto code = required_string(*body, "code", 1, 32);
+  auto code = read_code_body(request);
   if (!code) return std::unexpected(code.error());
   const store::AuditContext who = audit_context(request);
   auto saved = app.phone->confirm_verification(user_id, request.param("verification_id"), *code,

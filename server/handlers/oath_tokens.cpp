@@ -4,6 +4,7 @@
 #include "activation/oath_tokens.hpp"
 #include "account/settings.hpp"
 #include "activation/user_guard.hpp"
+#include "server/bodies/activation_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/authenticator_json.hpp"
 #include "server/handlers/authenticator_routes.hpp"
@@ -11,15 +12,6 @@
 
 namespace twostep::server {
 namespace {
-
-// One string field of a small JSON body that accepts nothing else.
-core::Result<std::string> read_single_field(const HttpRequest& request, std::string_view field,
-                                            std::size_t max_chars) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {field}); !ok) return std::unexpected(ok.error());
-  return required_string(*body, field, 1, max_chars);
-}
 
 std::string token_path(const App& app, const UserScope& scope, std::string_view user_id,
                        std::string_view token_id) {
@@ -30,7 +22,7 @@ std::string token_path(const App& app, const UserScope& scope, std::string_view 
 }  // namespace
 
 Reply create_oath_token_for(App& app, HttpRequest& request, const UserScope& scope) {
-  auto name = read_single_field(request, "display_name", 100);
+  auto name = read_oath_token_body(request);
   if (!name) return std::unexpected(name.error());
   std::string user_id;
   auto created = app.store->write([&](store::Tx& tx) -> core::Result<activation::NewOathToken> {
@@ -52,7 +44,7 @@ Reply create_oath_token_for(App& app, HttpRequest& request, const UserScope& sco
 
 Reply verify_oath_token_for(App& app, HttpRequest& request, const UserScope& scope,
                             std::string_view token_id) {
-  auto code = read_single_field(request, "code", 16);
+  auto code = read_oath_token_code_body(request);
   if (!code) return std::unexpected(code.error());
   auto token = app.store->write([&](store::Tx& tx) -> core::Result<activation::OathToken> {
     auto user = activation::require_user(tx, scope.user_ref);

@@ -9,6 +9,7 @@
 #include "account/passwords.hpp"
 #include "account/registration.hpp"
 #include "account/remember_tokens.hpp"
+#include "server/bodies/user_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/session_routes.hpp"
 #include "server/json_io.hpp"
@@ -20,22 +21,12 @@ namespace {
 
 using Reply = core::Result<HttpResponse>;
 
-core::Result<boost::json::object> read_body(const HttpRequest& request,
-                                            std::initializer_list<std::string_view> fields) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, fields); !ok) return std::unexpected(ok.error());
-  return body;
-}
-
 boost::json::object registering_user_json(const account::User& user) {
   return {{"id", user.id}, {"username", user.username}, {"display_name", user.display_name}};
 }
 
 Reply lookup(App& app, HttpRequest& request) {
-  auto body = read_body(request, {"token"});
-  if (!body) return std::unexpected(body.error());
-  auto token = required_string(*body, "token", 1, 128);
+  auto token = read_registration_token_body(request);
   if (!token) return std::unexpected(token.error());
   auto user = app.store->read(
       [&](store::Tx& tx) { return account::check_registration_token(tx, app.clock, *token); });
@@ -51,23 +42,21 @@ bool has_second_factor(const std::vector<std::string>& methods) {
 }
 
 Reply register_password(App& app, HttpRequest& request) {
-  auto body = read_body(request, {"token", "password"});
+  auto body = read_registration_password_body(request);
   if (!body) return std::unexpected(body.error());
-  auto token = required_string(*body, "token", 1, 128);
-  if (!token) return std::unexpected(token.error());
-  auto password = required_string(*body, "password", 1, 1024);
-  if (!password) return std::unexpected(password.error());
+  const std::string& token = body->token;
+  const std::string& password = body->password;
   auto user = app.store->read(
-      [&](store::Tx& tx) { return account::check_registration_token(tx, app.clock, *token); });
+      [&](store::Tx& tx) { return account::check_registration_token(tx, app.clock, token); });
   if (!user) return std::unexpected(user.error());
-  if (auto ok = account::check_new_password(*password, user->username); !ok) {
+  if (auto ok = account::check_new_password(password, user->username); !ok) {
     return std::unexpected(ok.error());
   }
   // Argon2id on this worker thread, before and outside the write transaction.
-  const std::string hash = account::hash_password(*password, app.random);
+  const std::string hash = account::hash_password(password, app.random);
   const store::AuditContext who = audit_context(request);
   auto started = app.store->write([&](store::Tx& tx) -> core::Result<account::NewSession> {
-    auto used = account::consume_registration_token(tx, account_env(app), who, *token);
+    auto used = account::consume_registration_token(tx, account_env(app), who, token);
     if (!used) return std::unexpected(used.error());
     if (auto ok = account::set_password_hash(tx, account_env(app), who, used->id, hash); !ok) {
       return std::unexpected(ok.error());

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "push/types.hpp"
+#include "server/bodies/user_bodies.hpp"
 #include "server/device_actions.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/authenticator_json.hpp"
@@ -34,10 +35,7 @@ std::string truncated(std::string_view text) {
 }
 
 Reply start_push(App& app, HttpRequest& request) {
-  auto body = parse_optional_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"remember"}); !ok) return std::unexpected(ok.error());
-  auto remember = optional_bool(*body, "remember");
+  auto remember = read_session_push_body(request);
   if (!remember) return std::unexpected(remember.error());
   auto session = app.store->read(
       [&](store::Tx& tx) { return require_stage(tx, app, request, SessionStage::kMfa); });
@@ -47,7 +45,7 @@ Reply start_push(App& app, HttpRequest& request) {
   push::PushRequest push_request{session->user_id,
                                  {requester_of(session->id), std::string(kPortalName)},
                                  std::move(context),
-                                 remember->value_or(false)};
+                                 *remember};
   auto created =
       app.push->create_push(push_request, load_push_settings(app), audit_context(request));
   if (!created) return std::unexpected(created.error());

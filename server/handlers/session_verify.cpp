@@ -6,6 +6,7 @@
 #include "account/temporary_access.hpp"
 #include "activation/user_guard.hpp"
 #include "activation/verifier.hpp"
+#include "server/bodies/user_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/phone_routes.hpp"
 #include "server/handlers/session_routes.hpp"
@@ -17,27 +18,6 @@ namespace {
 
 using account::SessionStage;
 using Reply = core::Result<HttpResponse>;
-
-struct VerifyInput {
-  std::string method;
-  std::string code;
-  bool remember = false;
-};
-
-core::Result<VerifyInput> read_verify_input(const HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"method", "code", "remember"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto method = required_enum(*body, "method", {"totp", "sms", "voice", "temporary_access"});
-  if (!method) return std::unexpected(method.error());
-  auto code = required_string(*body, "code", 1, 64);
-  if (!code) return std::unexpected(code.error());
-  auto remember = optional_bool(*body, "remember");
-  if (!remember) return std::unexpected(remember.error());
-  return VerifyInput{std::move(*method), std::move(*code), remember->value_or(false)};
-}
 
 // A refused code as an error: wrong or replayed codes are 401, a lock 423 with Retry-After.
 std::unexpected<core::Error> refused(std::string_view reason, std::chrono::seconds retry_after) {
@@ -66,7 +46,7 @@ auto commit_always(App& app, F&& f) -> decltype(f(std::declval<store::Tx&>())) {
 
 using Finished = core::Result<std::optional<std::string>>;
 
-Finished verify_totp(App& app, const HttpRequest& request, const VerifyInput& input,
+Finished verify_totp(App& app, const HttpRequest& request, const SessionVerifyBody& input,
                      const store::AuditContext& who) {
   return commit_always(app, [&](store::Tx& tx) -> Finished {
     auto session = require_stage(tx, app, request, SessionStage::kMfa);
@@ -81,7 +61,7 @@ Finished verify_totp(App& app, const HttpRequest& request, const VerifyInput& in
   });
 }
 
-Finished verify_phone_code(App& app, const HttpRequest& request, const VerifyInput& input,
+Finished verify_phone_code(App& app, const HttpRequest& request, const SessionVerifyBody& input,
                            const store::AuditContext& who) {
   const Principal& me = request.principal;
   auto check = check_session_code(app, who, me.id, input.method, input.code, me.session_id);
@@ -97,8 +77,8 @@ Finished verify_phone_code(App& app, const HttpRequest& request, const VerifyInp
 }
 
 // A temporary access code sends the user to register a new method, not to done.
-Finished verify_temporary_access(App& app, const HttpRequest& request, const VerifyInput& input,
-                                 const store::AuditContext& who) {
+Finished verify_temporary_access(App& app, const HttpRequest& request,
+                                 const SessionVerifyBody& input, const store::AuditContext& who) {
   return commit_always(app, [&](store::Tx& tx) -> Finished {
     auto session = require_stage(tx, app, request, SessionStage::kMfa);
     if (!session) return std::unexpected(session.error());
@@ -126,7 +106,7 @@ Finished verify_temporary_access(App& app, const HttpRequest& request, const Ver
 }
 
 Reply verify(App& app, HttpRequest& request) {
-  auto input = read_verify_input(request);
+  auto input = read_session_verify_body(request);
   if (!input) return std::unexpected(input.error());
   const store::AuditContext who = audit_context(request);
   Finished finished = input->method == "totp" ? verify_totp(app, request, *input, who)
@@ -142,20 +122,13 @@ Reply verify(App& app, HttpRequest& request) {
 }
 
 Reply send_code(App& app, HttpRequest& request) {
-  auto body = parse_json_object(request);
+  auto body = read_session_send_code_body(request);
   if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"method", "phone"}); !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto method = optional_enum(*body, "method", {"sms", "voice"});
-  if (!method) return std::unexpected(method.error());
-  auto phone = optional_enum(*body, "phone", {"mobile", "alternate_mobile", "office"});
-  if (!phone) return std::unexpected(phone.error());
   auto session = app.store->read(
       [&](store::Tx& tx) { return require_stage(tx, app, request, SessionStage::kMfa); });
   if (!session) return std::unexpected(session.error());
-  auto sent = send_session_code(app, audit_context(request), session->user_id, method->value_or(""),
-                                phone->value_or(""), session->id);
+  auto sent = send_session_code(app, audit_context(request), session->user_id, body->method,
+                                body->phone, session->id);
   if (!sent) return std::unexpected(sent.error());
   return session_json(200,
                       {{"txid", sent->txid},

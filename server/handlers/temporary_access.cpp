@@ -1,6 +1,7 @@
 // POST /v1/users/{user}/temporary-access {hours}: the help desk's one-use code for a user
 // who lost their phone (shown once in the 201 answer; stored hashed; audited).
 #include "account/temporary_access.hpp"
+#include "server/bodies/admin_bodies.hpp"
 #include "server/handlers/admin_support.hpp"
 #include "server/handlers/session_routes.hpp"
 #include "server/json_io.hpp"
@@ -9,15 +10,11 @@ namespace twostep::server {
 namespace {
 
 core::Result<HttpResponse> issue(App& app, HttpRequest& request) {
-  auto body = parse_json_object(request);
-  if (!body) return std::unexpected(body.error());
-  if (auto ok = reject_unknown_fields(*body, {"hours"}); !ok) return std::unexpected(ok.error());
-  auto hours = required_int(*body, "hours", account::kMinTemporaryAccessHours,
-                            account::kMaxTemporaryAccessHours);
+  auto hours = read_temporary_access_body(request);
   if (!hours) return std::unexpected(hours.error());
   auto issued = app.store->write([&](store::Tx& tx) {
     return account::issue_temporary_access(tx, account_env(app), audit_context(request),
-                                           request.param("user"), static_cast<int>(*hours));
+                                           request.param("user"), *hours);
   });
   if (!issued) return std::unexpected(issued.error());
   HttpResponse response =
