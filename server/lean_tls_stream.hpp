@@ -303,6 +303,7 @@ class TeardownOp {
     switch (state_) {
       case kStart:
         state_ = kNotified;
+        stream_.expires_after(kPeerCloseLimit);
         stream_.async_shutdown(std::move(self));
         return;
       case kNotified:
@@ -321,7 +322,9 @@ class TeardownOp {
   // Beast's own TCP teardown stops after its first successful read, so a peer's close frame
   // and close_notify arriving in two segments met a closed socket and got a reset, which can
   // destroy the peer's unread close frame (1009 and friends then looked like a dropped link).
-  // This drains until the peer's FIN; the WebSocket's close timeout bounds the wait.
+  // This drains until the peer's FIN, for at most kPeerCloseLimit (a peer that never closes
+  // would otherwise hold the socket until the WebSocket's own timer, up to minutes).
+  static constexpr std::chrono::seconds kPeerCloseLimit{5};
   static constexpr std::size_t kScratch = 2048;
   static constexpr std::size_t kMaxDrained = 64 * 1024;
   enum State { kStart, kNotified, kDraining };

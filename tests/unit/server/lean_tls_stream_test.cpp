@@ -248,6 +248,21 @@ TEST_F(LeanTlsStreamTest, WebSocketTeardownDrainsUntilThePeerClosesInsteadOfRese
   EXPECT_FALSE(reset);
 }
 
+TEST_F(LeanTlsStreamTest, WebSocketTeardownGivesUpOnAPeerThatNeverClosesAfterFiveSeconds) {
+  connect();  // the client never answers, never closes
+  std::promise<error_code> teardown;
+  auto torn = teardown.get_future();
+  const auto start = std::chrono::steady_clock::now();
+  async_teardown(boost::beast::role_type::server, *stream_,
+                 [&teardown](error_code ec) { teardown.set_value(ec); });
+  ASSERT_TRUE(server_.run_until(torn));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(torn.get());  // close_notify went out; the drain's end is not an error
+  EXPECT_GE(took, 4500ms);
+  EXPECT_LT(took, 9s);
+  EXPECT_FALSE(stream_->socket().is_open());
+}
+
 TEST_F(LeanTlsStreamTest, AStalledHandshakeEndsAtTheDeadline) {
   open();  // the client never sends its ClientHello
   EXPECT_EQ(server_handshake(50ms), boost::beast::error::timeout);
