@@ -11,7 +11,8 @@
 //   load_bench push-baseline [--rate 200] [--count 4000] [--workers 32]
 //     the same round trips through the in-process pipeline of push_baseline.hpp.
 //   load_bench totp --port P --app-key KEY --codes FILE [--rate R] [--count N] [--workers 32]
-//     POST /v1/auth/totp at a fixed rate (totp_load.hpp).
+//     POST /v1/auth/totp at a fixed rate over `workers` connections of one event loop
+//     (totp_load.hpp).
 //
 // Prints one JSON object: the run's parameters and run_open_loop()'s figures.
 #include <sys/resource.h>
@@ -168,8 +169,7 @@ boost::json::object run_totp(const Flags& flags) {
   const auto port = static_cast<std::uint16_t>(std::stoul(required(flags, "port")));
   const std::string key = required(flags, "app-key");
   const CodeTable codes = CodeTable::read(required(flags, "codes"));
-  boost::json::object out =
-      run_open_loop(plan_of(flags), [&]() -> RoundTrip { return totp_worker(port, key, codes); });
+  boost::json::object out = run_totp_load(plan_of(flags), port, key, codes);
   out["users"] = codes.users();
   return out;
 }

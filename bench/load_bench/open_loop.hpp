@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,23 @@ struct OpenLoopPlan {
   double rate = 200;         // round trips started per second
   std::size_t count = 4000;  // round trips in all
   std::size_t workers = 32;  // threads, each with its own RoundTrip (its own connection)
+};
+
+/// Everything the round trips reported, gathered from any thread.
+class SampleLog {
+ public:
+  /// Round trip due at `due`, sent at `sent`, reported `sample`.
+  void add(Clock::time_point due, Clock::time_point sent, const Sample& sample);
+  /// The figures described at run_open_loop, the loop having started at `start`.
+  boost::json::object summary(const OpenLoopPlan& plan, Clock::time_point start);
+
+ private:
+  std::mutex mutex_;
+  std::vector<double> total_, service_, to_device_;
+  std::vector<std::string> errors_;
+  std::map<std::string, std::size_t> outcomes_;
+  std::size_t late_ = 0;
+  Clock::time_point last_finished_;
 };
 
 /// Runs the plan; `make_worker` is called once per worker thread, on that thread. Returns

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "bench/load_bench/open_loop.hpp"
 
 namespace twostep::bench {
@@ -31,8 +33,13 @@ class CodeTable {
   std::vector<User> users_;
 };
 
-/// A worker with its own keep-alive connection to 127.0.0.1:port sending `key` as the
-/// application's credential. Outcomes: "approved", "denied:<reason>", "http_<status>".
-RoundTrip totp_worker(std::uint16_t port, const std::string& key, const CodeTable& codes);
+/// Runs the plan against 127.0.0.1:port with `key` as the application's credential, over
+/// `plan.workers` keep-alive TLS connections driven by one event loop (a thread per
+/// connection let a busy generator core delay the sends themselves): each request is due at
+/// its time and goes out on the first free connection, or waits for one, the wait counting
+/// in its latency. Outcomes: "approved", "denied:<reason>", "http_<status>". Returns
+/// run_open_loop()'s figures.
+boost::json::object run_totp_load(const OpenLoopPlan& plan, std::uint16_t port,
+                                  const std::string& key, const CodeTable& codes);
 
 }  // namespace twostep::bench
