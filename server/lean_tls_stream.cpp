@@ -268,14 +268,4 @@ void Core::close() {
 LeanTlsStream::LeanTlsStream(lean_tls::Socket socket, SSL_CTX* context)
     : core_(std::make_shared<lean_tls::Core>(std::move(socket), context)) {}
 
-void teardown(boost::beast::role_type role, LeanTlsStream& stream, lean_tls::error_code& ec) {
-  // Without blocking: one attempt at close_notify, then the half-close and close.
-  ec = stream.core_->shutdown().ec;
-  lean_tls::error_code ignored;
-  if (role == boost::beast::role_type::server) {
-    stream.socket().shutdown(lean_tls::Socket::shutdown_send, ignored);
-  }
-  stream.close();
-}
-
 }  // namespace twostep::server

@@ -265,6 +265,13 @@ class LeanTlsStream {
         lean_tls::StepOp<decltype(step), true>(core_, step), std::forward<Token>(token));
   }
 
+  /// Half-closes the TCP connection (FIN), then reads and discards, below TLS, what the
+  /// peer still sends until it closes, the deadline passes or `max_bytes` were discarded:
+  /// closing with unread bytes would make the kernel send a reset, which can destroy what
+  /// we sent last before the peer reads it. Completes with no error when the peer closed.
+  template <class Token>
+  auto async_drain(std::size_t max_bytes, Token&& token);
+
   /// Completes when a read would find bytes: at once if OpenSSL holds some, else when the
   /// socket becomes readable. Keeps no buffer while it waits.
   template <class Token>
@@ -275,8 +282,6 @@ class LeanTlsStream {
 
   /// Beast's close_socket (WebSocket timeouts) ends up here.
   friend void beast_close_socket(LeanTlsStream& stream) { stream.close(); }
-  friend void teardown(boost::beast::role_type role, LeanTlsStream& stream,
-                       lean_tls::error_code& ec);
 
  private:
   template <class Signature, class Op, class Token>
@@ -287,75 +292,94 @@ class LeanTlsStream {
   std::shared_ptr<lean_tls::Core> core_;
 };
 
-/// WebSocket teardown (Beast finds these by ADL): close_notify, then the TCP teardown
-/// (half-close, read until the peer closes, close). The blocking form does not wait.
-void teardown(boost::beast::role_type role, LeanTlsStream& stream, lean_tls::error_code& ec);
-
 namespace lean_tls {
 
-class TeardownOp {
+/// The loop of LeanTlsStream::async_drain.
+class DrainOp {
  public:
-  TeardownOp(LeanTlsStream& stream, boost::beast::role_type role)
-      : stream_(stream), role_(role), scratch_(std::make_unique<char[]>(kScratch)) {}
+  DrainOp(LeanTlsStream& stream, std::size_t max_bytes)
+      : stream_(stream), max_bytes_(max_bytes), scratch_(std::make_unique<char[]>(kScratch)) {}
 
   template <class Self>
   void operator()(Self& self, error_code ec = {}, std::size_t bytes = 0) {
-    switch (state_) {
-      case kStart:
-        state_ = kNotified;
-        stream_.expires_after(kPeerCloseLimit);
-        stream_.async_shutdown(std::move(self));
+    if (!started_) {
+      started_ = true;
+      error_code ignored;
+      stream_.socket().shutdown(Socket::shutdown_send, ignored);
+    } else {
+      drained_ += bytes;
+      if (ec || drained_ >= max_bytes_) {
+        self.complete(ec == boost::asio::error::eof ? error_code{} : ec);
         return;
-      case kNotified:
-        state_ = kDraining;
-        shutdown_ = ec;
-        if (role_ == boost::beast::role_type::server) half_close();
-        break;
-      default:
-        drained_ += bytes;
-        if (ec || drained_ >= kMaxDrained) return finish(self);
+      }
     }
     stream_.async_read_some_raw(boost::asio::buffer(scratch_.get(), kScratch), std::move(self));
   }
 
  private:
-  // Beast's own TCP teardown stops after its first successful read, so a peer's close frame
-  // and close_notify arriving in two segments met a closed socket and got a reset, which can
-  // destroy the peer's unread close frame (1009 and friends then looked like a dropped link).
-  // This drains until the peer's FIN, for at most kPeerCloseLimit (a peer that never closes
-  // would otherwise hold the socket until the WebSocket's own timer, up to minutes).
-  static constexpr std::chrono::seconds kPeerCloseLimit{5};
-  static constexpr std::size_t kScratch = 2048;
-  static constexpr std::size_t kMaxDrained = 64 * 1024;
-  enum State { kStart, kNotified, kDraining };
-
-  void half_close() {
-    error_code ignored;
-    stream_.socket().shutdown(Socket::shutdown_send, ignored);
-  }
-
-  template <class Self>
-  void finish(Self& self) {
-    if (role_ == boost::beast::role_type::client) half_close();
-    stream_.close();
-    self.complete(shutdown_);
-  }
+  static constexpr std::size_t kScratch = 16 * 1024;
 
   LeanTlsStream& stream_;
-  boost::beast::role_type role_;
+  std::size_t max_bytes_;
   std::unique_ptr<char[]> scratch_;  // on the heap: the op moves while a read is pending
-  State state_ = kStart;
+  bool started_ = false;
   std::size_t drained_ = 0;
+};
+
+/// The WebSocket's teardown when the server closes: close_notify, then drain until the
+/// peer's FIN, then close. The server closes on its own (1009, 4401…) without waiting for
+/// the client's close frame, which may arrive with its close_notify in two pieces; Beast's
+/// own TCP teardown stopped after its first read, so the second piece met a closed socket
+/// and the reset could destroy our close frame before the client read it.
+class TeardownOp {
+ public:
+  explicit TeardownOp(LeanTlsStream& stream) : stream_(stream) {}
+
+  template <class Self>
+  void operator()(Self& self, error_code ec = {}) {
+    switch (state_) {
+      case kStart:
+        state_ = kNotified;
+        // A peer that never closes would otherwise hold the socket until the WebSocket's
+        // own timer, minutes later.
+        stream_.expires_after(kPeerCloseLimit);
+        stream_.async_shutdown(std::move(self));
+        return;
+      case kNotified:
+        state_ = kDrained;
+        shutdown_ = ec;
+        stream_.async_drain(kMaxDrained, std::move(self));
+        return;
+      default:
+        stream_.close();
+        self.complete(shutdown_);
+    }
+  }
+
+ private:
+  static constexpr std::chrono::seconds kPeerCloseLimit{5};
+  static constexpr std::size_t kMaxDrained = 64 * 1024;
+  enum State { kStart, kNotified, kDrained };
+
+  LeanTlsStream& stream_;
+  State state_ = kStart;
   error_code shutdown_;
 };
 
 }  // namespace lean_tls
 
+template <class Token>
+auto LeanTlsStream::async_drain(std::size_t max_bytes, Token&& token) {
+  return compose<void(lean_tls::error_code)>(lean_tls::DrainOp(*this, max_bytes),
+                                             std::forward<Token>(token));
+}
+
+/// WebSocket teardown (Beast finds it by ADL). The stream is the server's, so `role` is
+/// always the server's.
 template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, LeanTlsStream& stream,
-                    TeardownHandler&& handler) {
+void async_teardown(boost::beast::role_type, LeanTlsStream& stream, TeardownHandler&& handler) {
   boost::asio::async_compose<TeardownHandler, void(lean_tls::error_code)>(
-      lean_tls::TeardownOp(stream, role), handler, stream.socket());
+      lean_tls::TeardownOp(stream), handler, stream.socket());
 }
 
 }  // namespace twostep::server

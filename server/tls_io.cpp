@@ -1,8 +1,6 @@
 // Instantiations of the Beast/Asio operations on TlsStream (see tls_io.hpp).
 #include "server/tls_io.hpp"
 
-#include <array>
-
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -64,12 +62,8 @@ asio::awaitable<beast::error_code> tls_close_notify(TlsStream& stream) {
 }
 
 asio::awaitable<void> drain_after_close(TlsStream& stream, std::size_t max_bytes) {
-  beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  std::array<char, 16 * 1024> scratch{};
-  for (std::size_t drained = 0; !ec && drained < max_bytes;) {
-    drained += co_await stream.async_read_some_raw(asio::buffer(scratch), with(ec));
-  }
+  beast::error_code ignored;
+  co_await stream.async_drain(max_bytes, with(ignored));
 }
 
 }  // namespace twostep::server
