@@ -15,6 +15,10 @@ class ActiveStoreGuard {
   ActiveStoreGuard& operator=(const ActiveStoreGuard&) = delete;
   ~ActiveStoreGuard();
 
+  /// Throws StoreError when this thread is inside a transaction of `store`, without
+  /// marking anything (for work that only queues a transaction).
+  static void refuse_nested(const Store* store);
+
  private:
   const Store* previous_;
 };

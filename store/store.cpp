@@ -82,7 +82,7 @@ std::optional<Row> Tx::query_one(std::string_view sql, Params params) {
 }
 
 void Store::run_write_async(TxBody body, WriteDone done) {
-  { const ActiveStoreGuard nested_check(this); }
+  ActiveStoreGuard::refuse_nested(this);
   std::exception_ptr error;
   try {
     run(TxMode::kWrite, body);

@@ -137,7 +137,7 @@ void SqliteStore::run_write(const std::function<bool(Tx&)>& body) {
 }
 
 void SqliteStore::run_write_async(TxBody body, WriteDone done) {
-  { const ActiveStoreGuard nested_check(this); }
+  ActiveStoreGuard::refuse_nested(this);
   writer_->submit(std::move(body), std::move(done));
 }
 
