@@ -16,6 +16,10 @@ struct Pattern {
 };
 
 inline constexpr std::array kPatterns{
+    Pattern{"GET", "/"},
+    Pattern{"GET", "/admin"},
+    Pattern{"GET", "/register"},
+    Pattern{"GET", "/security-info"},
     Pattern{"GET", "/healthz"},
     Pattern{"GET", "/metrics"},
     Pattern{"GET", "/assets/{file}"},
@@ -57,6 +61,9 @@ inline constexpr std::array kPatterns{
     Pattern{"GET", "/v1/users"},
     Pattern{"POST", "/v1/users"},
     Pattern{"GET", "/v1/users/me"},
+    Pattern{"GET", "/v1/users/{user}/methods"},
+    Pattern{"GET", "/v1/me/authenticators"},
+    Pattern{"POST", "/v1/me/trusted-browsers/revoke"},
     Pattern{"GET", "/v1/users/{user}"},
     Pattern{"PATCH", "/v1/users/{user}"},
     Pattern{"DELETE", "/v1/users/{user}"},
