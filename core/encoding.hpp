@@ -24,6 +24,8 @@ std::string base64url_encode(std::span<const std::uint8_t> data);
 std::optional<Bytes> base64url_decode(std::string_view text);
 
 std::string hex_encode(std::span<const std::uint8_t> data);
+/// The value of one hex digit (either case), or -1.
+int hex_digit_value(char c);
 
 inline std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};

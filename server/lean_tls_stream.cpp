@@ -24,8 +24,6 @@ namespace asio = boost::asio;
 
 Core* core_of(BIO* bio) { return static_cast<Core*>(BIO_get_data(bio)); }
 
-bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
-
 // Shared by read and write: a would-block is a retry, anything else is recorded for the
 // error OpenSSL will report as SSL_ERROR_SYSCALL.
 int io_result(BIO* bio, ssize_t result, bool reading) {
@@ -88,8 +86,6 @@ const BIO_METHOD* socket_method() {
   return method;
 }
 
-Step failure(error_code ec) { return Step{Want::kNothing, 0, ec}; }
-
 }  // namespace
 
 Core::Core(Socket socket_in, SSL_CTX* context)
@@ -106,13 +102,17 @@ Core::Core(Socket socket_in, SSL_CTX* context)
   BIO_set_data(bio, this);
   SSL_set_bio(ssl, bio, bio);
   SSL_set_accept_state(ssl);
+  secrets_ = std::make_unique<tls13::HandshakeSecrets>(ssl);
 }
 
-Core::~Core() { SSL_free(ssl); }
+Core::~Core() {
+  secrets_.reset();  // detaches from the SSL object first
+  SSL_free(ssl);
+}
 
 Step Core::usable() const {
   if (timed_out_) return failure(boost::beast::error::timeout);
-  if (ssl == nullptr) return failure(asio::error::no_memory);
+  if (ssl == nullptr && !records_) return failure(asio::error::no_memory);
   if (!socket.is_open()) return failure(asio::error::bad_descriptor);
   return Step{};
 }
@@ -147,26 +147,49 @@ Step Core::handshake() {
   if (Step bad = usable(); bad.ec) return bad;
   ERR_clear_error();
   io_errno = 0;
+  if (records_) return Step{};
   const int ret = SSL_do_handshake(ssl);
-  return ret == 1 ? Step{} : outcome(ret);
+  if (ret != 1) return outcome(ret);
+  hand_over();
+  return Step{};
+}
+
+void Core::hand_over() {
+  if (secrets_ == nullptr) return;
+  records_ = secrets_->hand_over();
+  secrets_.reset();
+  if (records_ == nullptr) return;  // OpenSSL carries on
+  SSL_free(ssl);
+  ssl = nullptr;
 }
 
 Step Core::read(asio::mutable_buffer into) {
   if (into.size() == 0) return Step{};
   if (Step bad = usable(); bad.ec) return bad;
-  const std::size_t wanted = frames ? frames->limit(into.size()) : into.size();
+  const auto limited = asio::buffer(into, frames ? frames->limit(into.size()) : into.size());
+  const Step step = records_ ? read_records(limited) : read_openssl(limited);
+  if (frames && step.bytes > 0) {
+    frames->observe(static_cast<const unsigned char*>(into.data()), step.bytes);
+  }
+  return step;
+}
+
+Step Core::read_openssl(asio::mutable_buffer into) {
   ERR_clear_error();
   io_errno = 0;
   std::size_t got = 0;
-  const int ok = SSL_read_ex(ssl, into.data(), wanted, &got);
+  const int ok = SSL_read_ex(ssl, into.data(), into.size(), &got);
   if (ok != 1) return outcome(ok);
-  if (frames) frames->observe(static_cast<const unsigned char*>(into.data()), got);
   return Step{Want::kNothing, got, {}};
 }
 
 Step Core::write(asio::const_buffer from) {
   if (from.size() == 0) return Step{};
   if (Step bad = usable(); bad.ec) return bad;
+  return records_ ? write_records(from) : write_openssl(from);
+}
+
+Step Core::write_openssl(asio::const_buffer from) {
   ERR_clear_error();
   io_errno = 0;
   std::size_t written = 0;
@@ -177,6 +200,7 @@ Step Core::write(asio::const_buffer from) {
 Step Core::shutdown() {
   if (close_notify_sent_) return Step{};
   if (Step bad = usable(); bad.ec) return bad;
+  if (records_) return shutdown_records();
   // No close_notify after a fatal error (OpenSSL forbids it) or before the handshake ended.
   if (fatal_ || SSL_is_init_finished(ssl) != 1) return failure(asio::error::not_connected);
   ERR_clear_error();
@@ -205,6 +229,7 @@ Step Core::read_raw(asio::mutable_buffer into) {
 }
 
 bool Core::has_buffered() const {
+  if (records_) return records_->readable();
   return ssl != nullptr && (SSL_pending(ssl) > 0 || SSL_has_pending(ssl) == 1);
 }
 

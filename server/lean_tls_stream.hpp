@@ -2,14 +2,18 @@
 // Beast AsyncStream with tcp_stream-style deadlines. It replaces asio::ssl::stream, whose two
 // 17 KiB buffers per connection made an idle device cost ~76 KiB (docs/BENCHMARKS.md). Each
 // operation calls OpenSSL; when OpenSSL asks to read or write first, it waits for that
-// readiness on the socket and calls again. One read and one write may be pending at the same
-// time; everything runs on the connection's strand.
+// readiness on the socket and calls again. After a TLS 1.3 handshake OpenSSL's connection is
+// freed and tls13::RecordLayer protects the records instead (server/tls13_records.hpp): the
+// stream then reads and writes the socket itself. One read and one write may be pending at
+// the same time; everything runs on the connection's strand.
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <openssl/ssl.h>
 
@@ -22,6 +26,8 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "server/tls13_handover.hpp"
+#include "server/tls13_records.hpp"
 #include "server/ws_frame_boundary.hpp"
 
 namespace twostep::server {
@@ -42,6 +48,11 @@ struct Step {
   std::size_t bytes = 0;
   error_code ec;
 };
+inline Step failure(error_code ec) { return Step{Want::kNothing, 0, ec}; }
+/// An errno that means "try again when the socket is ready".
+inline bool would_block(int error) {
+  return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
+}
 
 /// The state all operations of one stream share. Heap-allocated (a moved stream keeps it in
 /// place, and OpenSSL's BIO points at it); a deadline's handler holds only a weak_ptr.
@@ -59,8 +70,10 @@ class Core : public std::enable_shared_from_this<Core> {
   Step shutdown();
   /// Reads bytes below TLS (to drain a closing connection).
   Step read_raw(boost::asio::mutable_buffer into);
-  /// OpenSSL holds bytes not yet handed on (decrypted or not).
+  /// OpenSSL or the record layer holds bytes not yet handed on (decrypted or not).
   bool has_buffered() const;
+  /// The record layer carries the connection (OpenSSL's connection is gone).
+  bool handed_over() const { return records_ != nullptr; }
   /// A per-thread buffer of kMaxRecord bytes to gather a multi-buffer write into.
   static boost::asio::mutable_buffer scratch();
 
@@ -74,14 +87,31 @@ class Core : public std::enable_shared_from_this<Core> {
   void close();
 
   Socket socket;
-  SSL* ssl = nullptr;
-  int io_errno = 0;  // set by the BIO when the socket fails
+  SSL* ssl = nullptr;  // null after the hand-over
+  int io_errno = 0;    // set by the BIO when the socket fails
   std::optional<FrameBoundary> frames;
 
  private:
   Step usable() const;
   Step outcome(int ret);
   void arm();
+  void hand_over();
+  Step read_openssl(boost::asio::mutable_buffer into);
+  Step read_records(boost::asio::mutable_buffer into);
+  Step write_openssl(boost::asio::const_buffer from);
+  Step write_records(boost::asio::const_buffer from);
+  Step shutdown_records();
+  /// Sends what `unsent_` holds; waits (kWrite) while the socket takes no more.
+  Step flush();
+  Step fail_records(error_code ec);
+
+  std::unique_ptr<tls13::HandshakeSecrets> secrets_;  // during the handshake
+  std::unique_ptr<tls13::RecordLayer> records_;       // after the hand-over
+  // Sealed records the socket has not taken yet (empty when idle), and the plaintext size
+  // of the write whose record they end with: that write completes once they are sent.
+  std::vector<std::uint8_t> unsent_;
+  std::size_t unsent_plain_ = 0;
+  bool close_notify_queued_ = false;
 
   boost::asio::steady_timer timer_;
   Clock::time_point deadline_ = Clock::time_point::max();
@@ -209,7 +239,9 @@ class LeanTlsStream {
 
   executor_type get_executor() noexcept { return core_->socket.get_executor(); }
   lean_tls::Socket& socket() { return core_->socket; }
+  /// OpenSSL's connection: null once the record layer took over (after a TLS 1.3 handshake).
   SSL* native_handle() { return core_->ssl; }
+  bool handed_over() const { return core_->handed_over(); }
 
   /// A deadline for the operations pending now and started before it passes (as
   /// beast::tcp_stream): when it passes with an operation pending, the socket is closed and

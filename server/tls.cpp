@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include "core/config.hpp"
+#include "server/tls13_handover.hpp"
 
 namespace twostep::server {
 namespace {
@@ -46,6 +47,9 @@ std::shared_ptr<boost::asio::ssl::context> make_tls_context(const TlsFiles& file
   check(SSL_CTX_set_cipher_list(native, kTls12Ciphers), "TLS 1.2 cipher list");
   check(SSL_CTX_set_ciphersuites(native, kTls13Suites), "TLS 1.3 cipher suites");
   check(SSL_CTX_set1_groups_list(native, kGroups), "key exchange groups");
+  // After a TLS 1.3 handshake the connection's records are protected by our own record
+  // layer and OpenSSL's connection is freed (server/tls13_records.hpp): no session tickets.
+  tls13::enable_handover(native);
   if (SSL_CTX_use_certificate_chain_file(native, files.cert.c_str()) != 1) {
     fail("cannot load certificate " + files.cert.string());
   }

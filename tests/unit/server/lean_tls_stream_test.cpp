@@ -72,6 +72,17 @@ class LeanTlsStreamTest : public ::testing::Test {
     return done.get();
   }
 
+  error_code server_write(const std::string& text) {
+    auto done = asio::co_spawn(
+        server_.io(),
+        [this, &text]() -> asio::awaitable<error_code> {
+          co_return std::get<0>(co_await asio::async_write(*stream_, asio::buffer(text), kNoThrow));
+        },
+        asio::use_future);
+    EXPECT_TRUE(server_.run_until(done));
+    return done.get();
+  }
+
   TlsTestServer server_;
   std::optional<TlsTestClient> client_;
   std::optional<LeanTlsStream> stream_;
@@ -129,11 +140,10 @@ TEST_F(LeanTlsStreamTest, ARecordArrivingInPiecesIsReadWhenComplete) {
   client_->send_raw(record.substr(0, record.size() / 2));
   server_.io().restart();
   // The read takes in the first half and waits for the rest.
-  const auto end = std::chrono::steady_clock::now() + 5s;
-  while (SSL_has_pending(stream_->native_handle()) != 1 && std::chrono::steady_clock::now() < end) {
-    server_.io().run_one_for(10ms);
-  }
+  const auto half = std::chrono::steady_clock::now() + 300ms;
+  while (std::chrono::steady_clock::now() < half) server_.io().run_one_for(10ms);
   EXPECT_FALSE(result.has_value());
+  const auto end = std::chrono::steady_clock::now() + 5s;
   client_->send_raw(record.substr(record.size() / 2));
   while (!result && std::chrono::steady_clock::now() < end) server_.io().run_one_for(10ms);
   ASSERT_TRUE(result.has_value());
@@ -266,6 +276,66 @@ TEST_F(LeanTlsStreamTest, WebSocketTeardownGivesUpOnAPeerThatNeverClosesAfterFiv
 TEST_F(LeanTlsStreamTest, AStalledHandshakeEndsAtTheDeadline) {
   open();  // the client never sends its ClientHello
   EXPECT_EQ(server_handshake(50ms), boost::beast::error::timeout);
+}
+
+TEST_F(LeanTlsStreamTest, ATls13ConnectionIsHandedOverToTheRecordLayer) {
+  connect();
+  EXPECT_EQ(SSL_version(client_->native_handle()), TLS1_3_VERSION);
+  EXPECT_TRUE(stream_->handed_over());
+  EXPECT_EQ(stream_->native_handle(), nullptr);  // OpenSSL's connection is freed
+  client_->write("ping");
+  EXPECT_EQ(server_read().second, "ping");
+  const std::string big(40000, 'z');  // three records
+  EXPECT_FALSE(server_write(big));
+  EXPECT_EQ(client_->read_exactly(big.size()), big);
+}
+
+TEST_F(LeanTlsStreamTest, ATls12ConnectionStaysWithOpenSsl) {
+  client_.emplace(server_.port(), TLS1_2_VERSION);
+  stream_.emplace(server_.accept());
+  std::jthread client([this] { client_->handshake(); });
+  ASSERT_FALSE(server_handshake());
+  client.join();
+  EXPECT_FALSE(stream_->handed_over());
+  EXPECT_NE(stream_->native_handle(), nullptr);
+  client_->write("ping");
+  EXPECT_EQ(server_read().second, "ping");
+  EXPECT_FALSE(server_write("pong"));
+  EXPECT_EQ(client_->read_some(), "pong");
+}
+
+void count_key_updates(int write_p, int, int content_type, const void* data, std::size_t size, SSL*,
+                       void* counter) {
+  if (write_p == 0 && content_type == SSL3_RT_HANDSHAKE && size > 0 &&
+      *static_cast<const unsigned char*>(data) == SSL3_MT_KEY_UPDATE) {
+    ++*static_cast<int*>(counter);
+  }
+}
+
+TEST_F(LeanTlsStreamTest, AClientKeyUpdateIsFollowedAndARequestedOneAnswered) {
+  connect();
+  int received_updates = 0;
+  SSL_set_msg_callback(client_->native_handle(), count_key_updates);
+  SSL_set_msg_callback_arg(client_->native_handle(), &received_updates);
+  ASSERT_EQ(SSL_key_update(client_->native_handle(), SSL_KEY_UPDATE_REQUESTED), 1);
+  client_->write("under new keys");  // the KeyUpdate goes first
+  EXPECT_EQ(server_read().second, "under new keys");
+  EXPECT_FALSE(server_write("answer"));
+  EXPECT_EQ(client_->read_some(), "answer");
+  EXPECT_EQ(received_updates, 1);
+  client_->write("still fine");
+  EXPECT_EQ(server_read().second, "still fine");
+}
+
+TEST_F(LeanTlsStreamTest, ATamperedRecordFailsTheReadAndTheClientIsToldWhy) {
+  connect();
+  client_->encrypt("tampered");
+  std::string record = client_->take_output();
+  record[8] = static_cast<char>(record[8] ^ 0x01);
+  client_->send_raw(record);
+  EXPECT_EQ(server_read().first, tls13::RecordError::kBadRecordMac);
+  EXPECT_EQ(client_->read_some(), "");
+  EXPECT_EQ(client_->last_error(), SSL_ERROR_SSL);  // the bad_record_mac alert
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 
 namespace twostep::server::testing {
 
-TlsTestClient::TlsTestClient(unsigned short port) {
+TlsTestClient::TlsTestClient(unsigned short port, int max_version) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -27,6 +27,7 @@ TlsTestClient::TlsTestClient(unsigned short port) {
     throw std::runtime_error("connect failed");
   }
   context_ = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_max_proto_version(context_, max_version);
   ssl_ = SSL_new(context_);
   in_ = BIO_new(BIO_s_mem());
   out_ = BIO_new(BIO_s_mem());

@@ -23,7 +23,8 @@ namespace twostep::server::testing {
 /// A TLS client over a blocking socket, with memory BIOs between OpenSSL and the socket.
 class TlsTestClient {
  public:
-  explicit TlsTestClient(unsigned short port);
+  /// `max_version`: the newest TLS version offered (TLS1_3_VERSION, TLS1_2_VERSION).
+  explicit TlsTestClient(unsigned short port, int max_version = TLS1_3_VERSION);
   ~TlsTestClient();
   TlsTestClient(const TlsTestClient&) = delete;
   TlsTestClient& operator=(const TlsTestClient&) = delete;
@@ -41,6 +42,7 @@ class TlsTestClient {
   /// Reads until `size` bytes arrived or the stream ended.
   std::string read_exactly(std::size_t size);
   int last_error() const { return last_error_; }
+  SSL* native_handle() { return ssl_; }
   void close_notify();
   /// TCP FIN without close_notify (unlike close, no reset for unread bytes).
   void half_close();
