@@ -388,6 +388,7 @@ def analysis(results):
         "WSRATIO": f"{wss['ratio']:.2f}",
         "HS_RATIO_CPU": f"{hs['ratio_per_server_cpu_s']:.2f}",
         "HS_RATIO": f"{hs['ratio']:.2f}",
+        "HS_NGINX_PER_CPU": f"{hs['nginx']['per_server_cpu_s']:,.0f}",
         "PCT_TARGET": f"{100 * totp['twostep']['per_server_cpu_s'] / 25000:.0f}",
         "REPLAY_PCT": f"{100 * answers.get('replayed_code', 0) / max(totp['twostep']['requests'], 1):.0f}",
         "P99": f"{results['totp_fixed']['twostep']['total_ms']['p99']:.2f}",
