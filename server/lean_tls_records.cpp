@@ -13,6 +13,7 @@
 #include <boost/asio/ssl/error.hpp>
 
 #include "server/lean_tls_stream.hpp"
+#include "server/tls13_records.hpp"
 
 namespace twostep::server::lean_tls {
 namespace {
@@ -20,6 +21,11 @@ namespace {
 namespace asio = boost::asio;
 
 error_code errno_error(int error) { return error_code(error, boost::system::system_category()); }
+
+// One non-blocking send (no SIGPIPE): what the socket took, or -1 with errno.
+ssize_t send_now(int fd, const std::vector<std::uint8_t>& bytes) {
+  return ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
 
 // Received bytes pass through here on their way into the record layer: enough for a whole
 // record, so one receive usually brings one.
@@ -68,8 +74,7 @@ Step Core::fail_records(error_code ec) {
                          : std::nullopt;
   std::vector<std::uint8_t>& sealed = seal_scratch();
   if (alert && unsent_.empty() && !records_->seal_alert(*alert, sealed)) {
-    [[maybe_unused]] const ssize_t ignored =
-        ::send(socket.native_handle(), sealed.data(), sealed.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    [[maybe_unused]] const ssize_t ignored = send_now(socket.native_handle(), sealed);
   }
   return failure(ec);
 }
@@ -83,8 +88,7 @@ Step Core::write_records(asio::const_buffer from) {
                                             std::min(from.size(), tls13::kMaxPlaintext));
   std::vector<std::uint8_t>& sealed = seal_scratch();
   if (error_code ec = records_->seal(plain, sealed)) return failure(ec);
-  const ssize_t sent =
-      ::send(socket.native_handle(), sealed.data(), sealed.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  const ssize_t sent = send_now(socket.native_handle(), sealed);
   if (sent < 0 && !would_block(errno)) {
     fatal_ = true;
     return failure(errno_error(errno));
@@ -100,8 +104,7 @@ Step Core::write_records(asio::const_buffer from) {
 
 Step Core::flush() {
   while (!unsent_.empty()) {
-    const ssize_t sent =
-        ::send(socket.native_handle(), unsent_.data(), unsent_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t sent = send_now(socket.native_handle(), unsent_);
     if (sent < 0) {
       if (would_block(errno)) return Step{Want::kWrite, 0, {}};
       fatal_ = true;

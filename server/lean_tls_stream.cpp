@@ -16,6 +16,9 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "server/tls13_handover.hpp"
+#include "server/tls13_records.hpp"
+
 namespace twostep::server {
 namespace lean_tls {
 namespace {

@@ -26,11 +26,14 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "server/tls13_handover.hpp"
-#include "server/tls13_records.hpp"
 #include "server/ws_frame_boundary.hpp"
 
 namespace twostep::server {
+
+namespace tls13 {
+class HandshakeSecrets;
+class RecordLayer;
+}  // namespace tls13
 
 namespace lean_tls {
 

@@ -59,8 +59,9 @@ std::unique_ptr<RecordLayer> HandshakeSecrets::hand_over() {
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
   const auto suite =
       cipher != nullptr ? suite_from_cipher_id(SSL_CIPHER_get_id(cipher)) : std::nullopt;
-  const std::size_t hash_size = suite == Suite::kAes256GcmSha384 ? 48 : 32;
-  if (!suite || client_.size != hash_size || server_.size != hash_size) return nullptr;
+  if (!suite || client_.size != secret_size(*suite) || server_.size != secret_size(*suite)) {
+    return nullptr;
+  }
   return std::make_unique<RecordLayer>(*suite, std::span(client_.bytes.data(), client_.size),
                                        std::span(server_.bytes.data(), server_.size));
 }

@@ -23,22 +23,18 @@ constexpr std::uint8_t kUserCanceled = 90;
 
 struct SuiteInfo {
   const char* cipher;
-  const char* digest;
+  const EVP_MD* (*digest)();
   std::uint8_t key_size;
   std::uint8_t hash_size;
 };
 
 const SuiteInfo& info(Suite suite) {
   static constexpr SuiteInfo kInfo[] = {
-      {"AES-128-GCM", "SHA256", 16, 32},
-      {"AES-256-GCM", "SHA384", 32, 48},
-      {"ChaCha20-Poly1305", "SHA256", 32, 32},
+      {"AES-128-GCM", EVP_sha256, 16, 32},
+      {"AES-256-GCM", EVP_sha384, 32, 48},
+      {"ChaCha20-Poly1305", EVP_sha256, 32, 32},
   };
   return kInfo[static_cast<std::size_t>(suite)];
-}
-
-const EVP_MD* digest_of(Suite suite) {
-  return suite == Suite::kAes256GcmSha384 ? EVP_sha384() : EVP_sha256();
 }
 
 // One cipher context per suite and thread, keyed again for every record: a connection keeps
@@ -130,6 +126,8 @@ std::optional<Suite> suite_from_cipher_id(std::uint32_t id) {
   }
 }
 
+std::size_t secret_size(Suite suite) { return info(suite).hash_size; }
+
 const boost::system::error_category& record_category() {
   static const RecordCategory category;
   return category;
@@ -170,7 +168,7 @@ void expand_label(Suite suite, std::span<const std::uint8_t> secret, std::string
   hkdf_label[n++] = 1;  // the block counter of T(1)
   std::array<std::uint8_t, EVP_MAX_MD_SIZE> block{};
   unsigned int block_size = 0;
-  HMAC(digest_of(suite), secret.data(), static_cast<int>(secret.size()), hkdf_label.data(), n,
+  HMAC(info(suite).digest(), secret.data(), static_cast<int>(secret.size()), hkdf_label.data(), n,
        block.data(), &block_size);
   std::copy_n(block.begin(), std::min<std::size_t>(out.size(), block_size), out.begin());
   OPENSSL_cleanse(block.data(), block.size());

@@ -22,6 +22,8 @@ namespace twostep::server::tls13 {
 enum class Suite : std::uint8_t { kAes128GcmSha256, kAes256GcmSha384, kChaCha20Poly1305Sha256 };
 /// The suite of an OpenSSL cipher id (SSL_CIPHER_get_id), if it is one of those.
 std::optional<Suite> suite_from_cipher_id(std::uint32_t id);
+/// The length of the suite's traffic secrets: its hash's (32 or 48 bytes).
+std::size_t secret_size(Suite suite);
 
 inline constexpr std::size_t kMaxSecret = 48;  // SHA-384
 inline constexpr std::size_t kMaxPlaintext = 16 * 1024;

@@ -17,6 +17,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "server/tls13_records.hpp"
 #include "tests/unit/server/tls_test_peer.hpp"
 
 namespace twostep::server {

@@ -23,7 +23,7 @@ Bytes from_hex(std::string_view hex) {
 Bytes bytes_of(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
 Bytes random_secret(Suite suite) {
-  Bytes secret(suite == Suite::kAes256GcmSha384 ? 48 : 32);
+  Bytes secret(secret_size(suite));
   RAND_bytes(secret.data(), static_cast<int>(secret.size()));
   return secret;
 }
