@@ -242,4 +242,8 @@ void SqliteConnection::rollback_quietly() {
   if (in_transaction()) try_step("ROLLBACK");
 }
 
+void SqliteConnection::on_wal_commit(int (*hook)(void*, sqlite3*, const char*, int), void* arg) {
+  sqlite3_wal_hook(db_, hook, arg);
+}
+
 }  // namespace twostep::store

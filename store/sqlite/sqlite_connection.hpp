@@ -41,6 +41,9 @@ class SqliteConnection {
   /// Rolls back what is still open (SQLite rolls back by itself after some errors: I/O,
   /// full disk), ignoring errors.
   void rollback_quietly();
+  /// After each commit SQLite calls `hook(arg, db, schema, wal_frames)` instead of its own
+  /// automatic checkpoint, which the hook then has to run (sqlite3_wal_hook).
+  void on_wal_commit(int (*hook)(void*, sqlite3*, const char*, int), void* arg);
 
  private:
   sqlite3_stmt* prepare(std::string_view sql);

@@ -49,6 +49,8 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, std::size_t max_conn
   // from one transaction to the next (a reader's is dropped whenever the file changed).
   auto conn = std::make_unique<SqliteConnection>(path_);
   conn->exec_script(kWriterCacheSize);
+  wal_sync_ = std::make_unique<SqliteWalSync>(path_);
+  wal_sync_->watch(*conn);
   writer_ = std::make_unique<SqliteWriter>(this, std::move(conn));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_wal_sync.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
 #include "store/store.hpp"
 
@@ -56,6 +57,8 @@ class SqliteStore final : public Store {
   std::condition_variable pool_available_;
   std::vector<std::unique_ptr<SqliteConnection>> idle_;
   std::size_t open_connections_ = 0;
+  // Declared before the writer: it must outlive the writer's last commit.
+  std::unique_ptr<SqliteWalSync> wal_sync_;
   std::unique_ptr<SqliteWriter> writer_;
 };
 
