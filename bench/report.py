@@ -375,6 +375,7 @@ def analysis(results):
     """bench/analysis.md with its @NAME@ placeholders filled in from this run."""
     totp, hs, wss = results["totp"], results["handshake"], results["idle_wss"]
     answers = totp["twostep"].get("answers", {})
+    fixed = results["totp_fixed"]["twostep"]
     values = {
         "USERS": f"{results['provisioning']['users']:,}",
         "US_PER_REQ": f"{1e6 / totp['twostep']['per_server_cpu_s']:.0f}",
@@ -401,6 +402,8 @@ def analysis(results):
         "BASE_P50": f"{results['push_baseline'].get('total_ms', {}).get('p50', 0):.2f}",
         "BASE_P99": f"{results['push_baseline'].get('total_ms', {}).get('p99', 0):.2f}",
         "NGINX_P99": f"{results['totp_fixed']['nginx']['total_ms']['p99']:.2f}",
+        "FIXED_US": f"{1e6 * fixed['server_cpu_s'] / max(fixed['count'], 1):.0f}",
+        "FIXED_CPU_PCT": f"{100 * fixed['server_cpu_s'] / max(fixed['seconds'], 1e-9):.0f}",
     }
     return re.sub(r"@([A-Z0-9_]+)@", lambda m: values[m.group(1)], read("bench/analysis.md"))
 
