@@ -2,6 +2,8 @@
 #include "store/sqlite/sqlite_connection.hpp"
 
 #include <cctype>
+#include <chrono>
+#include <thread>
 
 namespace twostep::store {
 namespace {
@@ -115,14 +117,8 @@ SqliteConnection::SqliteConnection(const std::string& path) {
     throw StoreError("cannot open SQLite database " + path + ": " + message);
   }
   try {
-    // The busy timeout comes first: switching to WAL briefly needs an exclusive lock
-    // that another connection may hold.
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    std::vector<Row> mode;
-    run("PRAGMA journal_mode=WAL", {}, false, &mode);
-    if (mode.empty() || mode.front().text(0) != "wal") {
-      throw StoreError("cannot switch " + path + " to WAL mode");
-    }
+    switch_to_wal(path);
     // In WAL mode, synchronous=NORMAL writes every commit to the WAL file before COMMIT
     // returns but fsyncs only at checkpoints. A committed transaction therefore survives
     // a crash or kill -9 of this process (the data is in the kernel's page cache); only a
@@ -133,6 +129,30 @@ SqliteConnection::SqliteConnection(const std::string& path) {
     clear_cache();
     sqlite3_close_v2(db_);
     throw;
+  }
+}
+
+// Switching a new database to WAL needs an exclusive lock. When several connections try at
+// once (nodes starting together), SQLite answers all but one with SQLITE_BUSY at once, or
+// leaves their mode unchanged, instead of waiting: connections holding shared locks that
+// waited for each other would deadlock. So the busy timeout does not cover it, and the
+// switch is tried again until that timeout.
+void SqliteConnection::switch_to_wal(const std::string& path) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    std::vector<Row> mode;
+    try {
+      run("PRAGMA journal_mode=WAL", {}, false, &mode);
+    } catch (const StoreError&) {
+      const bool busy = (sqlite3_errcode(db_) & 0xff) == SQLITE_BUSY;
+      if (!busy || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    if (!mode.empty() && mode.front().text(0) == "wal") return;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw StoreError("cannot switch " + path + " to WAL mode");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

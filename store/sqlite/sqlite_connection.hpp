@@ -46,6 +46,7 @@ class SqliteConnection {
   void on_wal_commit(int (*hook)(void*, sqlite3*, const char*, int), void* arg);
 
  private:
+  void switch_to_wal(const std::string& path);
   sqlite3_stmt* prepare(std::string_view sql);
   void clear_cache();
   [[noreturn]] void throw_error(std::string_view context, std::string_view sql) const;
