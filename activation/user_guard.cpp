@@ -10,11 +10,21 @@ std::string username_key(std::string_view username) {
   return key;
 }
 
+namespace {
+
+#define TWOSTEP_USER_COLUMNS \
+  "SELECT id, username, display_name, status, failed_attempts, locked_until FROM users "
+constexpr const char* kUserById = TWOSTEP_USER_COLUMNS "WHERE id = ?";
+constexpr const char* kUserByKey = TWOSTEP_USER_COLUMNS "WHERE username_key = ?";
+#undef TWOSTEP_USER_COLUMNS
+
+}  // namespace
+
+// An id wins over a username that happens to read like one. Two index lookups: one query
+// with `id = ? OR username_key = ?` and that preference would sort in a temporary b-tree.
 std::optional<UserRef> find_user(store::Tx& tx, std::string_view id_or_username) {
-  auto row = tx.query_one(
-      "SELECT id, username, display_name, status, failed_attempts, locked_until FROM users "
-      "WHERE id = ? OR username_key = ? ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1",
-      {std::string(id_or_username), username_key(id_or_username), std::string(id_or_username)});
+  auto row = tx.query_one(kUserById, {std::string(id_or_username)});
+  if (!row) row = tx.query_one(kUserByKey, {username_key(id_or_username)});
   if (!row) return std::nullopt;
   return UserRef{row->text(0), row->text(1), row->text(2), row->text(3),
                  totp::LockoutState{row->integer(4), row->opt_integer(5)}};
@@ -42,11 +52,13 @@ totp::FailureOutcome record_user_failure(store::Tx& tx, const core::Clock& clock
                                          std::string_view factor) {
   const std::int64_t now = core::unix_seconds(clock.now());
   // The increment happens in the database, so attempts running at the same time are all
-  // counted; the rule then sees the count from before this failure.
-  auto row = tx.query_one(
-      "UPDATE users SET failed_attempts = failed_attempts + 1, updated_at = ? WHERE id = ? "
-      "RETURNING failed_attempts, locked_until",
-      {now, user.id});
+  // counted; the rule then sees the count from before this failure. It is read back in the
+  // same transaction, which now holds the row (not with RETURNING: SQLite buffers those rows
+  // in a temporary b-tree it creates for each call).
+  tx.exec("UPDATE users SET failed_attempts = failed_attempts + 1, updated_at = ? WHERE id = ?",
+          {now, user.id});
+  auto row =
+      tx.query_one("SELECT failed_attempts, locked_until FROM users WHERE id = ?", {user.id});
   if (!row) return {user.lockout, false};
   const totp::LockoutState before{row->integer(0) - 1, row->opt_integer(1)};
   totp::FailureOutcome out = totp::record_failure(policy, before, now);

@@ -28,8 +28,9 @@ void SqliteWriter::fail_kept(std::span<Job> jobs, std::size_t first, std::size_t
   }
 }
 
-SqliteWriter::SqliteWriter(const Store* owner, std::unique_ptr<SqliteConnection> conn)
-    : conn_(std::move(conn)), thread_([this, owner] { loop(owner); }) {}
+SqliteWriter::SqliteWriter(const Store* owner, std::unique_ptr<SqliteConnection> conn,
+                           std::chrono::microseconds gather)
+    : conn_(std::move(conn)), gathering_(gather), thread_([this, owner] { loop(owner); }) {}
 
 SqliteWriter::~SqliteWriter() {
   {
@@ -41,11 +42,14 @@ SqliteWriter::~SqliteWriter() {
 }
 
 void SqliteWriter::submit(TxBody body, WriteDone done) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(Job{std::move(body), std::move(done), nullptr, false});
+    gathering_.arrived(std::chrono::steady_clock::now());
+    wake = queue_.size() >= wake_at_;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 std::size_t SqliteWriter::largest_batch() const {
@@ -53,20 +57,39 @@ std::size_t SqliteWriter::largest_batch() const {
   return largest_batch_;
 }
 
+std::size_t SqliteWriter::batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
 void SqliteWriter::loop(const Store* owner) {
   const ActiveStoreGuard active(owner);
   std::vector<Job> batch;
+  std::size_t last_batch = 0;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
       if (queue_.empty()) return;  // stopping, and nothing left to run
+      gather(lock, last_batch);
       batch.swap(queue_);
       largest_batch_ = std::max(largest_batch_, batch.size());
+      ++batches_;
     }
+    last_batch = batch.size();
     run_batch(batch);
     batch.clear();
   }
+}
+
+// Gives the writes the gathering rule expects time to join the batch (up to its window);
+// the last of them wakes the writer.
+void SqliteWriter::gather(std::unique_lock<std::mutex>& lock, std::size_t last_batch) {
+  const std::size_t target = gathering_.target(queue_.size(), last_batch);
+  if (target == 0 || stopping_) return;
+  wake_at_ = target;
+  wake_.wait_for(lock, gathering_.window(), [&] { return queue_.size() >= target || stopping_; });
+  wake_at_ = 1;
 }
 
 void SqliteWriter::run_batch(std::span<Job> jobs) {
