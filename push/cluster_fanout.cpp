@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "push/protocol.hpp"
 #include "push/push_service.hpp"
 #include "push/records.hpp"
@@ -99,6 +100,7 @@ void ClusterFanout::publish(FanoutMessage message) {
 }
 
 void ClusterFanout::publisher_loop() {
+  core::name_this_thread("cluster-publish");
   auto retry = std::chrono::steady_clock::duration(kFirstRetry);
   std::optional<std::chrono::steady_clock::time_point> give_up_at;
   std::unique_lock lock(mutex_);

@@ -16,6 +16,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "server/http_status.hpp"
 
 namespace twostep::server {
@@ -154,6 +155,7 @@ void PushRuntime::start(std::function<void()> tick) {
   impl_->schedule_tick();
   for (unsigned i = 0; i < impl_->thread_count; ++i) {
     impl_->threads.emplace_back([io = &*impl_->io] {
+      core::name_this_thread("push-io");
       for (;;) {
         try {
           io->run();

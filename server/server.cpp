@@ -2,18 +2,22 @@
 #include "server/server.hpp"
 
 #include <csignal>
+#include <latch>
+#include <memory>
 #include <thread>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "server/session.hpp"
 #include "server/tls.hpp"
 
@@ -22,6 +26,18 @@ namespace {
 
 // After an accept error (usually EMFILE) wait a little instead of spinning.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
+
+// Names each of the pool's `count` threads: every naming task waits until all have started,
+// so no thread takes two of them.
+void name_pool_threads(asio::thread_pool& pool, unsigned count, const char* name) {
+  auto started = std::make_shared<std::latch>(count);
+  for (unsigned i = 0; i < count; ++i) {
+    asio::post(pool, [started, name] {
+      core::name_this_thread(name);
+      started->arrive_and_wait();
+    });
+  }
+}
 constexpr std::chrono::milliseconds kDrainPoll{20};
 
 tcp::endpoint resolve_listen(const std::string& listen) {
@@ -210,10 +226,17 @@ struct Server::Impl {
     }
   }
 
+  // The process's main thread is the first I/O thread and keeps the process's name.
   void run() {
+    name_pool_threads(ctx.workers, ctx.config.worker_threads, "worker");
     asio::co_spawn(ioc, accept_loop(), asio::detached);
     std::vector<std::jthread> threads;
-    for (unsigned i = 1; i < ctx.config.io_threads; ++i) threads.emplace_back([this] { run_io(); });
+    for (unsigned i = 1; i < ctx.config.io_threads; ++i) {
+      threads.emplace_back([this] {
+        core::name_this_thread("io");
+        run_io();
+      });
+    }
     run_io();
     threads.clear();  // joins
     ctx.workers.join();

@@ -6,6 +6,7 @@
 #include "activation/sweep.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "server/app.hpp"
 
 namespace twostep::server {
@@ -69,6 +70,7 @@ StaleSweeper::~StaleSweeper() {
 }
 
 void StaleSweeper::loop(App& app, std::chrono::seconds interval) {
+  core::name_this_thread("stale-sweeper");
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
     lock.unlock();

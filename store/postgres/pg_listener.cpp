@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "store/store.hpp"
 
 namespace twostep::store {
@@ -71,6 +72,7 @@ void PgListener::stop() {
 }
 
 void PgListener::run() {
+  core::name_this_thread("pg-listener");
   int backoff = kFirstBackoffMs;
   while (!stopping_) {
     Connection conn;

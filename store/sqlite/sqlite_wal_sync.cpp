@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "core/thread_name.hpp"
+
 namespace twostep::store {
 
 SqliteWalSync::SqliteWalSync(const std::string& database_path, WalSyncLimits limits)
@@ -50,6 +52,7 @@ void SqliteWalSync::wake() {
 }
 
 void SqliteWalSync::loop() {
+  core::name_this_thread("sqlite-walsync");
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return due_ || stopping_; });

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/thread_name.hpp"
 #include "store/active_store.hpp"
 #include "store/sqlite/sqlite_tx.hpp"
 
@@ -63,6 +64,7 @@ std::size_t SqliteWriter::batches() const {
 }
 
 void SqliteWriter::loop(const Store* owner) {
+  core::name_this_thread("sqlite-writer");
   const ActiveStoreGuard active(owner);
   std::vector<Job> batch;
   std::size_t last_batch = 0;

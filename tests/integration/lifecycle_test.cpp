@@ -2,7 +2,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/harness/server_test.hpp"
 
@@ -18,6 +23,38 @@ TEST(ServerLifecycle, PrintsWhereItListensAndWritesThePortFile) {
   EXPECT_NE(server.output().find("twostep listening on " + where + " (public URL " + where + ")"),
             std::string::npos)
       << server.output();
+}
+
+// The names of a process's threads, as `top -H` and `ps -L` show them.
+std::vector<std::string> thread_names(pid_t pid) {
+  std::vector<std::string> names;
+  const auto tasks = std::filesystem::path("/proc") / std::to_string(pid) / "task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.push_back(name);
+  }
+  return names;
+}
+
+TEST(ServerLifecycle, NamesItsThreadsButNotTheProcess) {
+  ServerProcessOptions options;
+  options.config_toml = "io_threads = 2\nworker_threads = 3\n";
+  ServerProcess server(options);
+  ASSERT_TRUE(server.running());
+  auto workers = [&] {
+    const auto names = thread_names(server.pid());
+    return std::count(names.begin(), names.end(), "worker");
+  };
+  for (int i = 0; i < 500 && workers() < 3; ++i) std::this_thread::sleep_for(10ms);
+  const auto names = thread_names(server.pid());
+  EXPECT_EQ(workers(), 3);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "io"), 1) << "the main thread is the other";
+  std::ifstream comm("/proc/" + std::to_string(server.pid()) + "/comm");
+  std::string process_name;
+  std::getline(comm, process_name);
+  EXPECT_EQ(process_name, "twostep") << "ps and pkill find the server by this name";
 }
 
 TEST(ServerLifecycle, SigtermAndSigintExitZero) {
