@@ -399,6 +399,7 @@ def analysis(results):
         "PUSH_DEVICES": f"{results['push_load'].get('ready', 0):,}",
         "PUSH_P50": f"{results['push_load'].get('total_ms', {}).get('p50', 0):.2f}",
         "PUSH_P99": f"{results['push_load'].get('total_ms', {}).get('p99', 0):.2f}",
+        "TO_DEVICE_P50": f"{results['push_load'].get('to_device_ms', {}).get('p50', 0):.2f}",
         "BASE_P50": f"{results['push_baseline'].get('total_ms', {}).get('p50', 0):.2f}",
         "BASE_P99": f"{results['push_baseline'].get('total_ms', {}).get('p99', 0):.2f}",
         "NGINX_P99": f"{results['totp_fixed']['nginx']['total_ms']['p99']:.2f}",
