@@ -26,6 +26,7 @@ namespace {
 
 // After an accept error (usually EMFILE) wait a little instead of spinning.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
+constexpr std::chrono::milliseconds kDrainPoll{20};
 
 // Names each of the pool's `count` threads: every naming task waits until all have started,
 // so no thread takes two of them.
@@ -38,7 +39,6 @@ void name_pool_threads(asio::thread_pool& pool, unsigned count, const char* name
     });
   }
 }
-constexpr std::chrono::milliseconds kDrainPoll{20};
 
 tcp::endpoint resolve_listen(const std::string& listen) {
   auto [host, port] = core::split_host_port(listen);

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace twostep::core {
@@ -18,24 +19,25 @@ std::string own_thread_name() {
   return name;
 }
 
-TEST(ThreadName, NamesTheCallingThreadOnly) {
-  const std::string before = own_thread_name();
+// The name a new thread reads back after naming itself `name`.
+std::string name_read_back_by_a_thread_named(std::string_view name) {
   std::string inside;
   std::thread([&] {
-    name_this_thread("sqlite-writer");
+    name_this_thread(name);
     inside = own_thread_name();
   }).join();
-  EXPECT_EQ(inside, "sqlite-writer");
+  return inside;
+}
+
+TEST(ThreadName, NamesTheCallingThreadOnly) {
+  const std::string before = own_thread_name();
+  EXPECT_EQ(name_read_back_by_a_thread_named("sqlite-writer"), "sqlite-writer");
   EXPECT_EQ(own_thread_name(), before);
 }
 
 TEST(ThreadName, ALongNameIsCutToWhatTheKernelKeeps) {
-  std::string inside;
-  std::thread([&] {
-    name_this_thread("a-name-longer-than-fifteen-bytes");
-    inside = own_thread_name();
-  }).join();
-  EXPECT_EQ(inside, "a-name-longer-t");
+  EXPECT_EQ(name_read_back_by_a_thread_named("a-name-longer-than-fifteen-bytes"),
+            "a-name-longer-t");
 }
 
 }  // namespace
