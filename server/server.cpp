@@ -241,7 +241,19 @@ struct Server::Impl {
     threads.clear();  // joins
     ctx.workers.join();
     ctx.calls.abandon_all();
+    ignore_further_signals();
     core::log(core::LogLevel::kInfo, "server stopped");
+  }
+
+  // What is left of the shutdown (the store's last writes, SQLite's last checkpoint) must not
+  // be cut short by a repeated SIGTERM, which would also turn a clean exit into a death by
+  // signal: from here on such signals are ignored (SIGKILL still ends the process). Without
+  // this, destroying the signal set would restore their default action for that time.
+  void ignore_further_signals() {
+    if (!options.handle_signals) return;
+    boost::system::error_code ignored;
+    signals.clear(ignored);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_IGN);
   }
 
   ServerOptions options;
