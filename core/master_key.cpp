@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "core/config.hpp"
@@ -75,16 +76,24 @@ void sync_parent(const std::filesystem::path& path) {
   if (dir.get() >= 0) ::fsync(dir.get());
 }
 
-// Writes `key` to a new file at `path` (O_EXCL); returns false when the file exists.
+// Writes `key` to a new file at `path`; returns false when the file exists. The key is
+// written to a private temporary file first and linked into place (link(2) fails when
+// `path` exists), so nobody, not even after a crash, finds `path` holding half a key.
 bool write_key_file(const std::filesystem::path& path, const SecretBytes& key) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.get() < 0) {
-    if (errno == EEXIST) return false;
-    fail_file(path, "cannot create: " + errno_text());
-  }
+  std::string tmp = path.string() + ".XXXXXX";
+  Fd fd(::mkstemp(tmp.data()));  // mode 0600
+  if (fd.get() < 0) fail_file(path, "cannot create a temporary file: " + errno_text());
+  struct RemoveTmp {
+    const std::string& name;
+    ~RemoveTmp() { ::unlink(name.c_str()); }
+  } remove_tmp{tmp};
   WipedString text{base64url_encode(key.view()) + "\n"};
   write_all(fd.get(), text.text, path);
   if (::fsync(fd.get()) != 0) fail_file(path, "cannot fsync: " + errno_text());
+  if (::link(tmp.c_str(), path.c_str()) != 0) {
+    if (errno == EEXIST) return false;
+    fail_file(path, "cannot create: " + errno_text());
+  }
   sync_parent(path);
   return true;
 }
@@ -107,8 +116,11 @@ void rename_file(const std::filesystem::path& from, const std::filesystem::path&
   if (ec) fail_file(to, "cannot rename " + from.string() + " to it: " + ec.message());
 }
 
-SecretBytes read_key(const std::filesystem::path& path) {
+// The key at `path`, or nothing when there is no such file (e.g. a rotation renamed it away
+// after the caller last looked).
+std::optional<SecretBytes> read_key_unless_missing(const std::filesystem::path& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 && errno == ENOENT) return std::nullopt;
   if (fd.get() < 0) fail_file(path, "cannot open: " + errno_text());
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) fail_file(path, "cannot stat: " + errno_text());
@@ -140,6 +152,12 @@ SecretBytes read_key(const std::filesystem::path& path) {
   return key;
 }
 
+SecretBytes read_key(const std::filesystem::path& path) {
+  auto key = read_key_unless_missing(path);
+  if (!key) fail_file(path, std::string("cannot open: ") + std::strerror(ENOENT));
+  return std::move(*key);
+}
+
 }  // namespace
 
 SecretBytes load_or_create_master_key(const std::filesystem::path& path, Random& random) {
@@ -161,11 +179,16 @@ std::filesystem::path previous_master_key_path(const std::filesystem::path& path
   return with_suffix(path, ".old");
 }
 
+// PATH.new is read first. A rotation installs it by renaming it onto PATH (after copying PATH
+// to PATH.old), so a key missing from PATH.new when it is read is in PATH by the time PATH is
+// read. Read the other way round, PATH could be read just before the rename and PATH.new
+// looked for just after it: a ring without the key the secrets were just re-sealed under.
 SealingKeys load_sealing_keys(const std::filesystem::path& path) {
+  std::optional<SecretBytes> next = read_key_unless_missing(next_master_key_path(path));
   SealingKeys keys{read_key(path), {}};
-  for (const auto& other : {next_master_key_path(path), previous_master_key_path(path)}) {
-    std::error_code ec;
-    if (std::filesystem::exists(other, ec)) keys.previous.push_back(read_key(other));
+  if (next) keys.previous.push_back(std::move(*next));
+  if (auto old = read_key_unless_missing(previous_master_key_path(path))) {
+    keys.previous.push_back(std::move(*old));
   }
   return keys;
 }

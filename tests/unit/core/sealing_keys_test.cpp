@@ -1,6 +1,7 @@
 // The Sealer's key ring and the master-key files of a rotation (PATH.new, PATH.old).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -118,6 +119,44 @@ TEST(MasterKeyRotationFiles, NewThenInstalledKeepsTheOldKeyAside) {
   EXPECT_EQ(std::filesystem::status(previous_master_key_path(path)).permissions() &
                 std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+// What a running server's sealer does when a secret does not open while `admin
+// rotate-master-key` runs in another process: load the key files. Every load must hold the
+// newest key written as PATH.new before it began, or one a later rotation wrote: the
+// secrets may already be re-sealed under it.
+TEST(MasterKeyRotationFiles, ALoadDuringRotationsNeverMissesTheNewestKey) {
+  twostep::testing::TempDir dir;
+  SystemRandom random;
+  const auto path = dir / "master.key";
+  std::vector<Bytes> keys{bytes_of(load_or_create_master_key(path, random))};
+  constexpr int kRotations = 150;
+  for (int i = 0; i < kRotations; ++i) keys.push_back(bytes_of(random.bytes(Sealer::kKeySize)));
+  std::atomic<int> written{0};  // the newest key index written as PATH.new (or installed)
+  std::atomic<bool> done{false};
+  std::jthread rotations([&] {
+    for (int i = 1; i <= kRotations; ++i) {
+      write_next_master_key(path, SecretBytes(keys[i]));
+      written = i;
+      install_next_master_key(path);
+    }
+    done = true;
+  });
+  int loads = 0;
+  while (!done) {
+    const int before = written;
+    SealingKeys ring;
+    ASSERT_NO_THROW(ring = load_sealing_keys(path));
+    std::vector<Bytes> held{bytes_of(ring.current)};
+    for (const auto& key : ring.previous) held.push_back(bytes_of(key));
+    bool newest_or_later = false;
+    for (int i = before; i <= kRotations && !newest_or_later; ++i) {
+      newest_or_later = std::find(held.begin(), held.end(), keys[i]) != held.end();
+    }
+    ASSERT_TRUE(newest_or_later) << "load " << loads << " missed key " << before;
+    ++loads;
+  }
+  EXPECT_GT(loads, kRotations / 10);
 }
 
 TEST(MasterKeyRotationFiles, ReadingAMissingKeyIsAConfigError) {
