@@ -43,14 +43,16 @@ TEST(ServerLifecycle, NamesItsThreadsButNotTheProcess) {
   options.config_toml = "io_threads = 2\nworker_threads = 3\n";
   ServerProcess server(options);
   ASSERT_TRUE(server.running());
-  auto workers = [&] {
-    const auto names = thread_names(server.pid());
-    return std::count(names.begin(), names.end(), "worker");
-  };
-  for (int i = 0; i < 500 && workers() < 3; ++i) std::this_thread::sleep_for(10ms);
-  const auto names = thread_names(server.pid());
-  EXPECT_EQ(workers(), 3);
-  EXPECT_EQ(std::count(names.begin(), names.end(), "io"), 1) << "the main thread is the other";
+  // The threads name themselves as they start: wait (up to 5 s) until all have.
+  std::vector<std::string> names;
+  auto count = [&](const char* name) { return std::count(names.begin(), names.end(), name); };
+  for (int i = 0; i < 500; ++i) {
+    names = thread_names(server.pid());
+    if (count("worker") == 3 && count("io") == 1) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(count("worker"), 3);
+  EXPECT_EQ(count("io"), 1) << "the main thread is the other";
   std::ifstream comm("/proc/" + std::to_string(server.pid()) + "/comm");
   std::string process_name;
   std::getline(comm, process_name);
