@@ -80,7 +80,8 @@ void sync_parent(const std::filesystem::path& path) {
 // written to a private temporary file first and linked into place (link(2) fails when
 // `path` exists), so nobody, not even after a crash, finds `path` holding half a key.
 bool write_key_file(const std::filesystem::path& path, const SecretBytes& key) {
-  std::string tmp = path.string() + ".XXXXXX";
+  // mkstemp's template: it replaces the trailing six characters with a unique suffix.
+  std::string tmp = path.string() + "." + std::string(6, 'X');
   Fd fd(::mkstemp(tmp.data()));  // mode 0600
   if (fd.get() < 0) fail_file(path, "cannot create a temporary file: " + errno_text());
   struct RemoveTmp {
